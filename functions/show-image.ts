@@ -1,0 +1,8 @@
+import { httpHandler } from '../lib/http/http-handler.ts';
+import { renderImage } from '../lib/http/render-image.ts';
+import { registry } from '../lib/registry-from-env.ts';
+
+export const handler = httpHandler({}, async ({ tenant, path }) => {
+  const image = await registry.showImage(tenant, path.image_id!);
+  return { statusCode: 200, body: { image: renderImage(image) } };
+});

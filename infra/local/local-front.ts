@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
+import { HttpError } from '../../lib/http/http-error.ts';
+import { renderError } from '../../lib/http/middleware.ts';
+import { matchRoute } from '../../lib/routes.ts';
+import type { DevToken } from './dev-tokens.ts';
+import { buildApiEvent, lambdaContext } from './lambda-event.ts';
+
+type LambdaHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+const FUNCTIONS_DIR = fileURLToPath(new URL('../../functions/', import.meta.url));
+
+/** API Gateway's own payload limit for HTTP APIs; larger bodies never reach a function. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export const ROUTE_NOT_FOUND = 'route-not-found';
+
+const handlers = new Map<string, Promise<LambdaHandler>>();
+
+/** The same handler module a Lambda function runs, loaded once, as a warm container would. */
+export const loadHandler = (name: string): Promise<LambdaHandler> => {
+  let handler = handlers.get(name);
+  if (!handler) {
+    handler = import(pathToFileURL(join(FUNCTIONS_DIR, `${name}.ts`)).href).then((module: { handler: LambdaHandler }) => module.handler);
+    handlers.set(name, handler);
+  }
+  return handler;
+};
+
+export interface LocalFrontOptions {
+  readonly tokens: readonly DevToken[];
+  /** The claim the functions read the tenant from (TENANT_CLAIM). */
+  readonly tenantClaim: string;
+}
+
+const readBody = (request: IncomingMessage) =>
+  new Promise<Buffer | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_PAYLOAD_BYTES ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const headersOf = (request: IncomingMessage) => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headersDistinct)) {
+    if (value) headers[name] = value.join(',');
+  }
+  return headers;
+};
+
+const tokenOf = (headers: Record<string, string>) =>
+  headers['x-auth-token'] ?? /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+
+const send = (response: ServerResponse, result: ApiResult) => {
+  response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+  response.end(result.body ?? '');
+};
+
+/**
+ * The local stand-in for API Gateway: matches the route table, checks the development token the
+ * way the JWT authorizer would, builds the same payload 2.0 event and invokes the same handler.
+ */
+export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Server => {
+  const tenantOf = new Map(tokens.map(({ token, tenant }) => [token, tenant]));
+
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const rawPath = (request.url ?? '/').split('?', 1)[0]!;
+    const method = request.method ?? 'GET';
+    const body = await readBody(request);
+    if (body === undefined) {
+      const error = new HttpError(413, 'REQUEST_ENTITY_TOO_LARGE', `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
+      return send(response, renderError(error, randomUUID()));
+    }
+    const headers = headersOf(request);
+    const match = matchRoute(method, rawPath);
+    const common = { method, rawPath, rawQueryString: url.search.slice(1), headers, body, sourceIp: request.socket.remoteAddress };
+
+    if (match.kind !== 'found') {
+      const handler = await loadHandler(ROUTE_NOT_FOUND);
+      const event = buildApiEvent({ ...common, routeKey: '$default' });
+      return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
+    }
+    const token = tokenOf(headers);
+    const tenant = token === undefined ? undefined : tenantOf.get(token);
+    if (tenant === undefined) {
+      const error = new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
+      return send(response, renderError(error, randomUUID()));
+    }
+    const { operation, route, pathParameters } = match;
+    const event = buildApiEvent({
+      ...common,
+      routeKey: `${route.method} ${route.path}`,
+      pathParameters,
+      claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant },
+    });
+    const handler = await loadHandler(operation.name);
+    send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));
+  };
+
+  return createServer((request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      // Handlers render their own failures; reaching here is a bug in the front itself.
+      console.error('local front: request failed', error);
+      if (!response.headersSent) send(response, renderError(error, randomUUID()));
+      else response.destroy();
+    });
+  });
+};

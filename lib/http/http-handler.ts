@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
+import { errorRenderer, jsonResponse, requestInput, tenantAuth } from './middleware.ts';
+
+const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
+
+export interface ApiRequest<Body, Query> {
+  readonly tenant: string;
+  readonly path: Readonly<Record<string, string>>;
+  readonly body: Body;
+  readonly query: Query;
+}
+
+/**
+ * Wraps an operation handler in the one middleware stack: error rendering, tenant auth, body and
+ * query validation, JSON response. The handler sees only validated input.
+ */
+export const httpHandler = <Body = undefined, Query = undefined>(
+  schemas: { body?: z.ZodType<Body>; query?: z.ZodType<Query> },
+  handle: (request: ApiRequest<Body, Query>) => Promise<ApiResponse>,
+) =>
+  middy<ApiEvent, ApiResult, Error, Context>()
+    .use(errorRenderer())
+    .use(tenantAuth({ claim: tenantClaim }))
+    .use(requestInput(schemas))
+    .use(jsonResponse())
+    .handler(async (event) => {
+      const response = await handle({
+        tenant: event.tenant!,
+        path: (event.pathParameters ?? {}) as Record<string, string>,
+        body: event.input?.body as Body,
+        query: event.input?.query as Query,
+      });
+      // jsonResponse() turns this into the proxy result.
+      return response as unknown as ApiResult;
+    });

@@ -1,0 +1,77 @@
+import * as z from 'zod';
+import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY } from '../registry/tag-rules.ts';
+
+/**
+ * The one definition of every request shape. Bodies are strict: an unknown field is refused.
+ * Messages are written for the caller; formatIssues() prefixes each with the field it concerns.
+ */
+const quote = (value: unknown) => {
+  const text = String(value);
+  return `'${text.length > 64 ? `${text.slice(0, 64)}...` : text}'`;
+};
+
+const string = (what: string) => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
+
+export const tag = string('a string').refine(isValidTag, {
+  error: (issue) =>
+    typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
+      ? `is longer than ${MAX_TAG_LENGTH} characters`
+      : `${quote(issue.input)} is not a valid tag`,
+});
+
+const tagList = z.array(tag, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of strings') });
+
+// \P{C}: no control, format, surrogate, private-use or unassigned code points.
+const PRINTABLE = /^\P{C}*$/u;
+
+export const registerImageBody = z.strictObject(
+  {
+    username: string('a string of 1-255 printable characters')
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
+      .regex(PRINTABLE, 'must contain printable characters only'),
+    description: string('a string').max(1024, 'must be at most 1024 characters').optional(),
+  },
+  { error: unknownOrNotObject },
+);
+
+export const tagsBody = z.strictObject({ tags: tagList }, { error: unknownOrNotObject });
+
+export type RegisterImageBody = z.infer<typeof registerImageBody>;
+export type TagsBody = z.infer<typeof tagsBody>;
+
+export const listImagesFilters = z.object({
+  tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
+  name: z.string().optional(),
+});
+
+/**
+ * The list filters, read from the query string: `tags` may repeat and every value is one tag (a
+ * comma is part of it, as upstream); unknown parameters are ignored (v1.1).
+ */
+export const listImagesQuery = z.preprocess(
+  (params) =>
+    params instanceof URLSearchParams ? { tags: params.getAll('tags'), name: params.get('name') ?? undefined } : params,
+  listImagesFilters,
+);
+
+export type ListImagesFilters = z.infer<typeof listImagesFilters>;
+
+function unknownOrNotObject(issue: z.core.$ZodRawIssue): string | undefined {
+  if (issue.code === 'unrecognized_keys') {
+    const fields = (issue as { keys?: string[] }).keys ?? [];
+    return `unknown field${fields.length > 1 ? 's' : ''} ${fields.map(quote).join(', ')}`;
+  }
+  if (issue.code === 'invalid_type') return 'must be a JSON object';
+  return undefined;
+}
+
+const formatPath = (path: readonly PropertyKey[]) =>
+  path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
+
+/** `tags[1]: 'bad tag' is not a valid tag; username: is required` */
+export const formatIssues = (error: z.ZodError, root = 'request body'): string =>
+  error.issues.map((issue) => `${formatPath(issue.path) || root}: ${issue.message}`).join('; ');

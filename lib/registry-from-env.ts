@@ -1,0 +1,19 @@
+import { catalogFromEnv } from './catalog/catalog-from-env.ts';
+import { createImageRegistry } from './registry/image-registry.ts';
+import { createDocumentClient, dynamoDbSettingsFromEnv } from './store/dynamodb-client.ts';
+import { createDynamoDbImageStore } from './store/dynamodb-image-store.ts';
+
+/**
+ * The composition root every function shares: built once per container, at module load, so warm
+ * invocations reuse the SDK client and its connections.
+ */
+export const createRegistryFromEnv = (env: NodeJS.ProcessEnv = process.env) => {
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set');
+  return createImageRegistry({
+    store: createDynamoDbImageStore({ client: createDocumentClient(dynamoDbSettingsFromEnv(env)), tableName }),
+    catalog: catalogFromEnv(env),
+  });
+};
+
+export const registry = createRegistryFromEnv();

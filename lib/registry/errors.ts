@@ -1,0 +1,56 @@
+/**
+ * Every failure the registry reports on purpose. The HTTP edge maps each class to a status and an
+ * upstream `error_name` (lib/http/error-response.ts); anything else is an internal error.
+ */
+export abstract class RegistryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The image catalog does not know the id (or the id is not one it could ever know). */
+export class ImageNotFoundError extends RegistryError {
+  readonly imageId: string;
+  constructor(imageId: string) {
+    super(`Image '${imageId}' not found`);
+    this.imageId = imageId;
+  }
+}
+
+/** The catalog knows the image but the tenant has not registered it. */
+export class ImageNotRegisteredError extends RegistryError {
+  readonly imageId: string;
+  constructor(imageId: string) {
+    super(`Requested image '${imageId}' is not registered`);
+    this.imageId = imageId;
+  }
+}
+
+/** A tag change would leave the image with more tags than it may carry; nothing was applied. */
+export class TagLimitExceededError extends RegistryError {
+  constructor(limit: number, wouldHave: number) {
+    super(`tags: an image carries at most ${limit} tags; this request would leave it with ${wouldHave}`);
+  }
+}
+
+/** The record changed under us on every attempt; the caller may retry. */
+export class ConcurrentUpdateError extends RegistryError {
+  constructor(imageId: string, attempts: number) {
+    super(`Image '${imageId}' is being changed by other requests; gave up after ${attempts} attempts`);
+  }
+}
+
+/** A dependency (the database or the image catalog) is throttling or failing; the caller may retry. */
+export class DependencyUnavailableError extends RegistryError {
+  constructor(dependency: 'database' | 'image catalog', options?: { cause?: unknown }) {
+    super(`The ${dependency} is unavailable; try again shortly`, options);
+  }
+}
+
+/** The store's guard: the record is not at the version the write was computed from. */
+export class StaleRecordError extends RegistryError {
+  constructor(imageId: string) {
+    super(`Image '${imageId}' changed since it was read`);
+  }
+}

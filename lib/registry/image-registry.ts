@@ -1,0 +1,123 @@
+import type { ImageCatalog } from '../catalog/image-catalog.ts';
+import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
+import type { ImageFacts, ImageRecord } from './image.ts';
+import { blankRecord, isoSeconds, isRegistered } from './image.ts';
+import type { ImageStore, Registration } from './image-store.ts';
+import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
+
+export interface ListFilter {
+  /** Every tag must be on the image (AND). */
+  readonly tags?: readonly string[] | undefined;
+  /** Case-sensitive substring of the image name; empty means no filter. */
+  readonly name?: string | undefined;
+}
+
+export interface RegistryDependencies {
+  readonly store: ImageStore;
+  readonly catalog: ImageCatalog;
+  readonly clock?: () => Date;
+  /** How often a tag change or unregister re-reads and retries when another writer got there first. */
+  readonly maxAttempts?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type ImageRegistry = ReturnType<typeof createImageRegistry>;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The six registry operations and their rules; knows nothing of HTTP or DynamoDB. */
+export const createImageRegistry = ({
+  store,
+  catalog,
+  clock = () => new Date(),
+  maxAttempts = 40,
+  sleep = defaultSleep,
+}: RegistryDependencies) => {
+  const now = () => isoSeconds(clock());
+
+  const requireWellFormed = (imageId: string) => {
+    if (!catalog.isWellFormedId(imageId)) throw new ImageNotFoundError(imageId);
+  };
+
+  const requireFacts = async (imageId: string): Promise<ImageFacts> => {
+    const facts = await catalog.describeImage(imageId);
+    if (!facts) throw new ImageNotFoundError(imageId);
+    return facts;
+  };
+
+  // Full jitter keeps a crowd of writers on one image from colliding in lockstep.
+  const backoff = (attempt: number) => sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
+
+  /** Optimistic concurrency: read, compute, write guarded by the version; on a conflict, again. */
+  const withRetries = async <T>(imageId: string, attemptOnce: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        return await attemptOnce();
+      } catch (error) {
+        if (!(error instanceof StaleRecordError)) throw error;
+        await backoff(attempt);
+      }
+    }
+    throw new ConcurrentUpdateError(imageId, maxAttempts);
+  };
+
+  const changeTags = (tenant: string, imageId: string, nextTags: (current: readonly string[]) => Iterable<string>) => {
+    requireWellFormed(imageId);
+    return withRetries(imageId, async () => {
+      const current = (await store.getImage(tenant, imageId)) ?? blankRecord(imageId, await requireFacts(imageId), now());
+      const change = diffTags(current.tags, normalizeTags(nextTags(current.tags)));
+      if (change.added.length === 0 && change.removed.length === 0) return current;
+      if (change.next.length > MAX_TAGS_PER_IMAGE) throw new TagLimitExceededError(MAX_TAGS_PER_IMAGE, change.next.length);
+      return store.writeTags(tenant, current, change, now());
+    });
+  };
+
+  return {
+    /** Registered images only, filtered by tags (AND) and a name substring, ordered by id. */
+    async listImages(tenant: string, filter: ListFilter = {}): Promise<ImageRecord[]> {
+      const tags = normalizeTags(filter.tags ?? []);
+      // A tag that could never be set matches nothing; asking the index would only cost reads.
+      if (!tags.every(isValidTag)) return [];
+      const candidates = tags.length > 0 ? await store.findImagesByTags(tenant, tags) : await store.listImages(tenant);
+      const name = filter.name ?? '';
+      return candidates.filter(
+        (image) =>
+          isRegistered(image) && tags.every((tag) => image.tags.includes(tag)) && image.facts.name.includes(name),
+      );
+    },
+
+    async showImage(tenant: string, imageId: string): Promise<ImageRecord> {
+      requireWellFormed(imageId);
+      const image = await store.getImage(tenant, imageId);
+      if (image && isRegistered(image)) return image;
+      // Only the failure path asks the catalog: unknown is 404, known but unregistered is 400.
+      await requireFacts(imageId);
+      throw new ImageNotRegisteredError(imageId);
+    },
+
+    async registerImage(tenant: string, imageId: string, registration: Registration): Promise<ImageRecord> {
+      requireWellFormed(imageId);
+      const facts = await requireFacts(imageId);
+      return store.registerImage(tenant, imageId, registration, facts, now());
+    },
+
+    /** Drops user name, description and tags. Idempotent for any image the catalog knows. */
+    async unregisterImage(tenant: string, imageId: string): Promise<void> {
+      requireWellFormed(imageId);
+      await withRetries(imageId, async () => {
+        const image = await store.getImage(tenant, imageId);
+        if (image) return store.deleteImage(tenant, image);
+        await requireFacts(imageId);
+      });
+    },
+
+    tagImage(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
+      return changeTags(tenant, imageId, (current) => [...current, ...tags]);
+    },
+
+    untagImage(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
+      const removed = new Set(tags);
+      return changeTags(tenant, imageId, (current) => current.filter((tag) => !removed.has(tag)));
+    },
+  };
+};

@@ -1,0 +1,30 @@
+import type { ImageFacts, ImageRecord } from './image.ts';
+import type { TagChange } from './tag-rules.ts';
+
+export interface Registration {
+  readonly username: string;
+  /** Absent: keep the current description (empty for a new record). */
+  readonly description?: string | undefined;
+}
+
+/**
+ * The port the registry keeps its records behind (adapter: lib/store/dynamodb-image-store.ts).
+ * Reads are strongly consistent. Writes that depend on what was read are guarded by the record's
+ * version and throw StaleRecordError when it moved.
+ */
+export interface ImageStore {
+  getImage(tenant: string, imageId: string): Promise<ImageRecord | undefined>;
+  /** Every record of the tenant, registered or not, ordered by id. */
+  listImages(tenant: string): Promise<ImageRecord[]>;
+  /**
+   * The records the tag index lists under every one of `tags`, ordered by id. The index may lag
+   * the records, so the caller checks each record's own tags.
+   */
+  findImagesByTags(tenant: string, tags: readonly string[]): Promise<ImageRecord[]>;
+  /** Sets user name and description, refreshes the facts, keeps the tags. One write, no guard. */
+  registerImage(tenant: string, imageId: string, registration: Registration, facts: ImageFacts, now: string): Promise<ImageRecord>;
+  /** Applies a tag change to `current` (version 0: a record not yet stored) and its index entries, atomically. */
+  writeTags(tenant: string, current: ImageRecord, change: TagChange, now: string): Promise<ImageRecord>;
+  /** Removes the record and its index entries, atomically. */
+  deleteImage(tenant: string, current: ImageRecord): Promise<void>;
+}

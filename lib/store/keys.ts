@@ -1,0 +1,43 @@
+/**
+ * The one place where DynamoDB keys are spelled. Tenants never contain '#' (checked at the edge),
+ * so every key is unambiguous even though image ids may contain it.
+ *
+ *   image record  PK TENANT#<tenant>               SK IMAGE#<id>
+ *   tag entry     PK TENANT#<tenant>#IMAGE#<id>    SK TAG#<tag>
+ *                 GSI1PK TENANT#<tenant>#TAG#<tag> GSI1SK IMAGE#<id>
+ */
+const IMAGE = 'IMAGE#';
+const TAG = 'TAG#';
+const tenantPrefix = (tenant: string) => `TENANT#${tenant}`;
+
+export interface TableKey {
+  readonly PK: string;
+  readonly SK: string;
+}
+
+export interface TagEntryKeys extends TableKey {
+  readonly GSI1PK: string;
+  readonly GSI1SK: string;
+}
+
+export const keys = {
+  /** Partition holding all of a tenant's image records. */
+  tenantPartition: tenantPrefix,
+  imageSortKeyPrefix: IMAGE,
+  image: (tenant: string, imageId: string): TableKey => ({ PK: tenantPrefix(tenant), SK: `${IMAGE}${imageId}` }),
+  tagEntry: (tenant: string, imageId: string, tag: string): TagEntryKeys => ({
+    PK: `${tenantPrefix(tenant)}#${IMAGE}${imageId}`,
+    SK: `${TAG}${tag}`,
+    GSI1PK: `${tenantPrefix(tenant)}#${TAG}${tag}`,
+    GSI1SK: `${IMAGE}${imageId}`,
+  }),
+  /** Index partition listing every image of the tenant that carries `tag`. */
+  tagIndexPartition: (tenant: string, tag: string) => `${tenantPrefix(tenant)}#${TAG}${tag}`,
+  /** The image id of an image record's SK or a tag entry's GSI1SK. */
+  imageIdOf: (sortKey: string) => sortKey.slice(IMAGE.length),
+};
+
+export const tagEntryKey = (tenant: string, imageId: string, tag: string): TableKey => {
+  const { PK, SK } = keys.tagEntry(tenant, imageId, tag);
+  return { PK, SK };
+};
