@@ -1,0 +1,24 @@
+/** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
+import { Annotations, App } from 'aws-cdk-lib';
+import { ImageRegistryStack } from './image-registry-stack.ts';
+
+const app = new App();
+const context = (key: string) => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' ? value.trim() : undefined;
+};
+
+const PLACEHOLDER_ISSUER = 'https://issuer.invalid/';
+const jwtIssuer = context('jwtIssuer') || PLACEHOLDER_ISSUER;
+const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry', {
+  jwtIssuer,
+  jwtAudience: (context('jwtAudience') || 'image-registry').split(',').map((audience) => audience.trim()).filter(Boolean),
+  tenantClaim: context('tenantClaim') || 'tenant_id',
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+if (jwtIssuer === PLACEHOLDER_ISSUER) {
+  Annotations.of(stack).addWarningV2(
+    'image-registry:jwt-issuer',
+    'No jwtIssuer in context: the API would refuse every token. Deploy with -c jwtIssuer=https://your-issuer -c jwtAudience=your-audience.',
+  );
+}

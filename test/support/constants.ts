@@ -1,0 +1,1 @@
+export const TABLE_NAME = 'image-registry-test';

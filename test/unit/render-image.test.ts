@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageRecord } from '../../lib/registry/image.ts';
+import { renderImage } from '../../lib/http/render-image.ts';
+
+const record = (overrides: Partial<ImageRecord> = {}): ImageRecord => ({
+  id: 'img-1',
+  username: 'ubuntu',
+  description: 'Spark 3.5 on Ubuntu',
+  tags: ['3.5', 'spark'],
+  facts: { name: 'sahara-spark', status: 'ACTIVE', progress: 100, minDisk: 20, minRam: 2048, size: 1024, created: '2026-01-01T00:00:00Z', updated: '2026-01-02T00:00:00Z' },
+  createdAt: '2026-02-01T10:00:00Z',
+  updatedAt: '2026-02-03T10:00:00Z',
+  version: 3,
+  ...overrides,
+});
+
+describe('renderImage', () => {
+  it('renders exactly the fields upstream Sahara renders', () => {
+    expect(renderImage(record())).toEqual({
+      id: 'img-1',
+      name: 'sahara-spark',
+      username: 'ubuntu',
+      description: 'Spark 3.5 on Ubuntu',
+      tags: ['3.5', 'spark'],
+      metadata: {
+        _sahara_username: 'ubuntu',
+        _sahara_description: 'Spark 3.5 on Ubuntu',
+        _sahara_tag_spark: true,
+        '_sahara_tag_3.5': true,
+      },
+      status: 'ACTIVE',
+      progress: 100,
+      minDisk: 20,
+      minRam: 2048,
+      'OS-EXT-IMG-SIZE:size': 1024,
+      created: '2026-01-01T00:00:00Z',
+      updated: '2026-02-03T10:00:00Z',
+    });
+  });
+
+  it('renders an unregistered image with empty user name and description and no such metadata', () => {
+    const image = renderImage(record({ username: '', description: '', tags: ['spark'] }));
+    expect(image.username).toBe('');
+    expect(image.description).toBe('');
+    expect(image.metadata).toEqual({ _sahara_tag_spark: true });
+  });
+
+  it('falls back to the record times when the catalog has none', () => {
+    const image = renderImage(record({ facts: { name: 'n', status: 'ACTIVE', progress: 100, minDisk: 0, minRam: 0, size: 0 } }));
+    expect(image.created).toBe('2026-02-01T10:00:00Z');
+    expect(image.updated).toBe('2026-02-03T10:00:00Z');
+  });
+
+  it('keeps the catalog update time when it is the later one', () => {
+    expect(renderImage(record({ updatedAt: '2025-01-01T00:00:00Z' })).updated).toBe('2026-01-02T00:00:00Z');
+  });
+});

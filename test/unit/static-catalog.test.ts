@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createStaticCatalog, loadStaticCatalog } from '../../lib/catalog/static-catalog.ts';
+import { openCatalog } from '../../lib/catalog/open-catalog.ts';
+
+describe('static catalog', () => {
+  it('describes the images of its file with defaults for what the file leaves out', async () => {
+    const catalog = createStaticCatalog({ images: [{ id: 'a', name: 'Image A', size: 10, created: '2026-01-02T03:04:05.678Z' }] });
+    expect(await catalog.describeImage('a')).toEqual({
+      name: 'Image A',
+      status: 'ACTIVE',
+      progress: 100,
+      minDisk: 0,
+      minRam: 0,
+      size: 10,
+      created: '2026-01-02T03:04:05Z',
+    });
+    expect(await catalog.describeImage('b')).toBeUndefined();
+  });
+
+  it('refuses a file with an id twice or an unknown field, naming the problem', () => {
+    expect(() => createStaticCatalog({ images: [{ id: 'a', name: 'A' }, { id: 'a', name: 'B' }] })).toThrow(/'a' appears twice/);
+    const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ images: [{ id: 'a', name: 'A', colour: 'red' }] }));
+    expect(() => loadStaticCatalog(join(dir, 'bad.json'))).toThrow(/colour/);
+    expect(() => loadStaticCatalog(join(dir, 'missing.json'))).toThrow(/cannot read/);
+  });
+
+  it('the shipped sample catalog loads', async () => {
+    const catalog = loadStaticCatalog(new URL('../../infra/local/sample-catalog.json', import.meta.url).pathname);
+    expect(await catalog.describeImage('spark-3.5-ubuntu-22.04')).toMatchObject({ status: 'ACTIVE' });
+  });
+});
+
+describe('open catalog', () => {
+  it('knows every well-formed id as an active image named after it', async () => {
+    expect(await openCatalog.describeImage('anything-1')).toMatchObject({ name: 'anything-1', status: 'ACTIVE', size: 0 });
+  });
+
+  it.each([['empty', ''], ['a slash', 'a/b'], ['a control character', 'a\u0000b'], ['over 255 characters', 'x'.repeat(256)]])(
+    'knows no id with %s',
+    async (_why, id) => {
+      expect(openCatalog.isWellFormedId(id)).toBe(false);
+      expect(await openCatalog.describeImage(id)).toBeUndefined();
+    },
+  );
+});
