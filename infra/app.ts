@@ -14,6 +14,7 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
   jwtIssuer,
   jwtAudience: (context('jwtAudience') || 'image-registry').split(',').map((audience) => audience.trim()).filter(Boolean),
   tenantClaim: context('tenantClaim') || 'tenant_id',
+  tokenHeader: context('tokenHeader') || 'X-Auth-Token',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { operations, type Operation } from '../lib/routes.ts';
@@ -19,6 +19,11 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly jwtAudience: readonly string[];
   /** The claim that names the caller's tenant. */
   readonly tenantClaim: string;
+  /**
+   * The header the JWT arrives in (raw or `Bearer`-prefixed). Default X-Auth-Token, where
+   * python-saharaclient sends it; API Gateway's JWT authorizer reads exactly one header.
+   */
+  readonly tokenHeader?: string;
 }
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -75,6 +80,7 @@ export class ImageRegistryStack extends Stack {
           platform: 'node',
           mainFields: ['module', 'main'],
           minify: true,
+          logLevel: LogLevel.WARNING,
           // The SDK is bundled, not taken from the runtime: a tree-shaken bundle loads faster.
           externalModules: [],
           forceDockerBundling: false,
@@ -82,7 +88,10 @@ export class ImageRegistryStack extends Stack {
         },
       });
 
-    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: [...props.jwtAudience] });
+    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
+      jwtAudience: [...props.jwtAudience],
+      identitySource: [`$request.header.${props.tokenHeader ?? 'X-Auth-Token'}`],
+    });
     const notFound = makeFunction('route-not-found');
     this.api = new HttpApi(this, 'Api', {
       description: 'Sahara-compatible image registry',

@@ -1,0 +1,133 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ImageRegistryStack } from '../../infra/image-registry-stack.ts';
+import { operations } from '../../lib/routes.ts';
+
+const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
+
+describe('ImageRegistryStack template', () => {
+  let template: Template;
+
+  beforeAll(() => {
+    const app = new App();
+    const stack = new ImageRegistryStack(app, 'Test', {
+      jwtIssuer: 'https://issuer.example.com/',
+      jwtAudience: ['registry-clients'],
+      tenantClaim: 'project_id',
+    });
+    template = Template.fromStack(stack);
+  }, 120_000);
+
+  const resourcesOf = (type: string) => template.findResources(type) as Record<string, { Properties: any; DeletionPolicy?: string }>;
+  const functionOf = (operation: string) => {
+    const entries = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(([id]) => id.startsWith(pascal(operation)));
+    expect(entries).toHaveLength(1);
+    return entries[0]!;
+  };
+
+  it('has one on-demand table with point-in-time recovery, retained on stack deletion', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        KeySchema: [
+          { AttributeName: 'PK', KeyType: 'HASH' },
+          { AttributeName: 'SK', KeyType: 'RANGE' },
+        ],
+      },
+    });
+  });
+
+  it('indexes tags in GSI1 (GSI1PK, GSI1SK), keys only', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'GSI1',
+          KeySchema: [
+            { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+            { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      ],
+    });
+  });
+
+  it('has one Node 24 arm64 function per operation, plus the not-found function', () => {
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 1);
+    for (const { name } of [...operations, { name: 'route-not-found' }]) {
+      const [, fn] = functionOf(name);
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Environment: { Variables: { TABLE_NAME: { Ref: expect.any(String) }, TENANT_CLAIM: 'project_id', REGISTRY_CATALOG: 'open' } },
+      });
+    }
+  });
+
+  it('routes every route-table entry to its own function, behind the JWT authorizer', () => {
+    const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
+    const expected = operations.flatMap((operation) => operation.routes.map((route) => `${route.method} ${route.path}`));
+    expect(routes.map((route) => route.RouteKey).sort()).toEqual([...expected, '$default'].sort());
+    for (const route of routes) {
+      expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: expect.any(String) } });
+    }
+    const integrations = resourcesOf('AWS::ApiGatewayV2::Integration');
+    for (const operation of operations) {
+      const [functionId] = functionOf(operation.name);
+      for (const { method, path } of operation.routes) {
+        const route = routes.find((candidate) => candidate.RouteKey === `${method} ${path}`)!;
+        const integrationId = (route.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+        const uri = integrations[integrationId.Ref]!.Properties.IntegrationUri;
+        expect(uri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+      }
+    }
+  });
+
+  it('has a JWT authorizer with the configured issuer and audience, reading the token from X-Auth-Token', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.X-Auth-Token'],
+      JwtConfiguration: { Issuer: 'https://issuer.example.com/', Audience: ['registry-clients'] },
+    });
+  });
+
+  it('grants each function exactly the DynamoDB actions its operation names', () => {
+    const policies = Object.values(resourcesOf('AWS::IAM::Policy')).map((policy) => policy.Properties);
+    const actionsOf = (functionId: string) => {
+      const roleRef = resourcesOf('AWS::Lambda::Function')[functionId]!.Properties.Role['Fn::GetAtt'][0];
+      return policies
+        .filter((policy) => policy.Roles.some((role: { Ref: string }) => role.Ref === roleRef))
+        .flatMap((policy) => policy.PolicyDocument.Statement)
+        .flatMap((statement: { Action: string | string[] }) => [statement.Action].flat())
+        .filter((action: string) => action.startsWith('dynamodb:'));
+    };
+    for (const operation of operations) {
+      const expected = operation.tableActions.map((action) => `dynamodb:${action}`);
+      if (operation.queriesTagIndex) expected.push('dynamodb:Query');
+      expect(actionsOf(functionOf(operation.name)[0]).sort()).toEqual(expected.sort());
+    }
+    expect(actionsOf(functionOf('route-not-found')[0])).toEqual([]);
+  });
+
+  it('lets only list-images query the tag index', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'dynamodb:Query',
+            Resource: { 'Fn::Join': ['', [Match.objectLike({ 'Fn::GetAtt': Match.arrayWith(['Arn']) }), '/index/GSI1']] },
+          }),
+        ]),
+      },
+    });
+    const indexGrants = JSON.stringify(resourcesOf('AWS::IAM::Policy')).match(/\/index\/GSI1/g) ?? [];
+    expect(indexGrants).toHaveLength(1);
+  });
+});
