@@ -43,15 +43,20 @@ export type TagsBody = z.infer<typeof tagsBody>;
 export const listImagesFilters = z.object({
   tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
   name: z.string().optional(),
+  // Upstream's v2 accepts it and filters nothing by it; so do we.
+  username: z.string().optional(),
 });
 
 /**
  * The list filters, read from the query string: `tags` may repeat and every value is one tag (a
- * comma is part of it, as upstream); unknown parameters are ignored (v1.1).
+ * comma is part of it, as upstream). Unknown parameters are dropped here; v2 refuses them first
+ * (lib/http/middleware.ts), v1.1 ignores them.
  */
 export const listImagesQuery = z.preprocess(
   (params) =>
-    params instanceof URLSearchParams ? { tags: params.getAll('tags'), name: params.get('name') ?? undefined } : params,
+    params instanceof URLSearchParams
+      ? { tags: params.getAll('tags'), name: params.get('name') ?? undefined, username: params.get('username') ?? undefined }
+      : params,
   listImagesFilters,
 );
 

@@ -25,7 +25,7 @@ export type ImageRegistry = ReturnType<typeof createImageRegistry>;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The six registry operations and their rules; knows nothing of HTTP or DynamoDB. */
+/** The registry operations and their rules; knows nothing of HTTP or DynamoDB. */
 export const createImageRegistry = ({
   store,
   catalog,
@@ -118,6 +118,25 @@ export const createImageRegistry = ({
     untagImage(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
       const removed = new Set(tags);
       return changeTags(tenant, imageId, (current) => current.filter((tag) => !removed.has(tag)));
+    },
+
+    /** The image's tags, registered or not, as upstream's v2 answers them. */
+    async getImageTags(tenant: string, imageId: string): Promise<readonly string[]> {
+      requireWellFormed(imageId);
+      const image = await store.getImage(tenant, imageId);
+      if (image) return image.tags;
+      await requireFacts(imageId);
+      return [];
+    },
+
+    /** v2's PUT: the image carries exactly `tags` afterwards. */
+    replaceImageTags(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
+      return changeTags(tenant, imageId, () => tags);
+    },
+
+    /** v2's DELETE of the tags; a no-op (still a success) for an image without tags. */
+    async removeAllImageTags(tenant: string, imageId: string): Promise<void> {
+      await changeTags(tenant, imageId, () => []);
     },
   };
 };

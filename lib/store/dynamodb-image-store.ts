@@ -13,12 +13,15 @@ import { DependencyUnavailableError, StaleRecordError } from '../registry/errors
 import type { ImageFacts, ImageRecord } from '../registry/image.ts';
 import type { ImageStore, Registration } from '../registry/image-store.ts';
 import type { TagChange } from '../registry/tag-rules.ts';
+import { log } from '../log.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
 import { keys, tagEntryKey } from './keys.ts';
 import { tableDefinition } from './table-definition.ts';
 
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
+/** TransactWriteItems takes at most 100 items. */
+const TRANSACTION_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
 
 interface ImageItem {
@@ -120,6 +123,39 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     }
   };
 
+  /**
+   * Deletes the entries of tags the record no longer has, in a transaction that checks the record
+   * still lacks them: a writer that gave a tag back meanwhile keeps its entry. The tag change itself
+   * is committed, so a failure here is logged, not reported; the caller's answer is right.
+   */
+  const deleteStaleEntries = async (tenant: string, imageId: string, tags: readonly string[]) => {
+    try {
+      for (let i = 0; i < tags.length; i += TRANSACTION_LIMIT - 1) {
+        const chunk = tags.slice(i, i + TRANSACTION_LIMIT - 1);
+        await callDynamoDb(() =>
+          client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  ConditionCheck: {
+                    TableName,
+                    Key: keys.image(tenant, imageId),
+                    ConditionExpression: chunk.map((_tag, n) => `NOT contains(#tags, :tag${n})`).join(' AND '),
+                    ExpressionAttributeNames: attributeNames('tags'),
+                    ExpressionAttributeValues: Object.fromEntries(chunk.map((tag, n) => [`:tag${n}`, tag])),
+                  },
+                },
+                ...chunk.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, imageId, tag) } })),
+              ],
+            }),
+          ),
+        );
+      }
+    } catch (error) {
+      if (!isLostRace(error)) log.warn('stale tag entries left in the index', { imageId, tags, error });
+    }
+  };
+
   return {
     async getImage(tenant, imageId) {
       const { Item } = await callDynamoDb(() =>
@@ -202,17 +238,26 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
                 ExpressionAttributeValues: { ':tags': next.tags, ':now': now, ':next': next.version, ':expected': current.version },
               },
             };
+      // A full replacement (50 tags out, 50 in) is 101 items, one over the transaction limit. The
+      // record and every added entry are always in the transaction: the invariant is that each tag
+      // on a record has its entry. Removed entries that do not fit are deleted right after it; until
+      // then (or for good, if that write fails) such an entry only costs a list by tags one read,
+      // because the list re-checks every record's own tags.
+      const removable = Math.max(0, TRANSACTION_LIMIT - 1 - change.added.length);
+      const removedNow = change.removed.slice(0, removable);
+      const removedAfter = change.removed.slice(removable);
       await guarded(current.id, () =>
         client.send(
           new TransactWriteCommand({
             TransactItems: [
               recordWrite,
               ...change.added.map((tag) => ({ Put: { TableName, Item: keys.tagEntry(tenant, current.id, tag) } })),
-              ...change.removed.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, current.id, tag) } })),
+              ...removedNow.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, current.id, tag) } })),
             ],
           }),
         ),
       );
+      if (removedAfter.length > 0) await deleteStaleEntries(tenant, current.id, removedAfter);
       return next;
     },
 
