@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY } from '../registry/tag-rules.ts';
+import { decodeMarker } from './list-marker.ts';
 
 /**
  * The one definition of every request shape. Bodies are strict: an unknown field is refused.
@@ -40,11 +41,27 @@ export const tagsBody = z.strictObject({ tags: tagList }, { error: unknownOrNotO
 export type RegisterImageBody = z.infer<typeof registerImageBody>;
 export type TagsBody = z.infer<typeof tagsBody>;
 
+export const MAX_PAGE_LIMIT = 1000;
+
 export const listImagesFilters = z.object({
   tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
   name: z.string().optional(),
   // Upstream's v2 accepts it and filters nothing by it; so do we.
   username: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= MAX_PAGE_LIMIT, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+    .optional(),
+  marker: z
+    .string()
+    .transform((marker, context) => {
+      const position = decodeMarker(marker);
+      if (position === undefined) context.addIssue({ code: 'custom', message: `${quote(marker)} is not a marker this service gave out` });
+      return position ?? z.NEVER;
+    })
+    .optional(),
 });
 
 /**
@@ -55,7 +72,7 @@ export const listImagesFilters = z.object({
 export const listImagesQuery = z.preprocess(
   (params) =>
     params instanceof URLSearchParams
-      ? { tags: params.getAll('tags'), name: params.get('name') ?? undefined, username: params.get('username') ?? undefined }
+      ? Object.fromEntries([['tags', params.getAll('tags')], ...(['name', 'username', 'limit', 'marker'] as const).map((key) => [key, params.get(key) ?? undefined])])
       : params,
   listImagesFilters,
 );

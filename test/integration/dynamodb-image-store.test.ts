@@ -9,6 +9,12 @@ const facts: ImageFacts = { name: 'image', status: 'ACTIVE', progress: 100, minD
 const NOW = '2026-11-27T10:00:00Z';
 const store = testStore();
 
+const collect = async <T>(items: AsyncIterable<T>) => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
+
 const tagged = async (tenant: string, id: string, tags: string[]) => {
   const current = (await store.getImage(tenant, id)) ?? blankRecord(id, facts, NOW);
   return store.writeTags(tenant, current, diffTags(current.tags, tags), NOW);
@@ -76,7 +82,7 @@ describe('DynamoDB image store', () => {
     const ids = Array.from({ length: 23 }, (_, i) => `img-${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id) => store.registerImage(tenant, id, { username: 'u' }, facts, NOW)));
     const pagedStore = testStore({ pageSize: 5 });
-    expect((await pagedStore.listImages(tenant)).map((image) => image.id)).toEqual(ids);
+    expect((await collect(pagedStore.listImages(tenant))).map((image) => image.id)).toEqual(ids);
   });
 
   it('finds by tags across index pages and batch reads of more than 100 records', async () => {
@@ -86,9 +92,9 @@ describe('DynamoDB image store', () => {
       await Promise.all(ids.slice(i, i + 25).map((id, j) => tagged(tenant, id, (i + j) % 2 === 0 ? ['common', 'even'] : ['common'])));
     }
     const pagedStore = testStore({ pageSize: 40 });
-    expect((await pagedStore.findImagesByTags(tenant, ['common'])).map((image) => image.id)).toEqual(ids);
-    expect((await pagedStore.findImagesByTags(tenant, ['common', 'even'])).map((image) => image.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
-    expect(await pagedStore.findImagesByTags(tenant, ['common', 'absent'])).toEqual([]);
+    expect((await collect(pagedStore.findImagesByTags(tenant, ['common']))).map((image) => image.id)).toEqual(ids);
+    expect((await collect(pagedStore.findImagesByTags(tenant, ['common', 'even']))).map((image) => image.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
+    expect(await collect(pagedStore.findImagesByTags(tenant, ['common', 'absent']))).toEqual([]);
   });
 
   it('never shows one tenant the records of another', async () => {
@@ -96,7 +102,7 @@ describe('DynamoDB image store', () => {
     await tagged(alice, 'img', ['shared']);
     await store.registerImage(alice, 'img', { username: 'alice' }, facts, NOW);
     expect(await store.getImage(bob, 'img')).toBeUndefined();
-    expect(await store.listImages(bob)).toEqual([]);
-    expect(await store.findImagesByTags(bob, ['shared'])).toEqual([]);
+    expect(await collect(store.listImages(bob))).toEqual([]);
+    expect(await collect(store.findImagesByTags(bob, ['shared']))).toEqual([]);
   });
 });
