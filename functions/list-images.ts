@@ -1,10 +1,11 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
+import { contracts } from '../lib/http/operation-contracts.ts';
 import { encodeMarker } from '../lib/http/list-marker.ts';
 import { renderImage } from '../lib/http/render-image.ts';
-import { listImagesQuery, MAX_PAGE_LIMIT } from '../lib/http/schemas.ts';
+import { MAX_PAGE_LIMIT } from '../lib/http/schemas.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
-export const handler = httpHandler({ query: listImagesQuery }, async ({ tenant, query }) => {
+export const handler = httpHandler(contracts['list-images'], async ({ tenant, query }) => {
   const { limit, marker, ...filter } = query;
   if (limit === undefined && marker === undefined) {
     const images = await registry.listImages(tenant, filter);

@@ -164,19 +164,18 @@ const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) =>
   }
 };
 
-/**
- * The query parameters a query schema reads: the keys of its object shape (through a
- * z.preprocess, as listImagesQuery is built).
- */
-export const queryParameterNames = (schema: z.ZodType | undefined): string[] => {
-  let current: unknown = schema;
+/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built). */
+export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | undefined => {
+  let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 4; depth++) {
-    const def = (current as { def?: { type?: string; shape?: Record<string, unknown>; out?: unknown } }).def;
-    if (def?.shape) return Object.keys(def.shape);
-    current = def?.type === 'pipe' ? def.out : undefined;
+    if (current instanceof z.ZodObject) return current;
+    current = current instanceof z.ZodPipe ? (current.def.out as z.ZodType) : undefined;
   }
-  return [];
+  return undefined;
 };
+
+/** The query parameters a query schema reads. */
+export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
 
 /** Parses and validates the JSON body and the query string against the operation's zod schemas. */
 export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): Middleware => ({

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY } from '../registry/tag-rules.ts';
+import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY, TAG_PATTERN } from '../registry/tag-rules.ts';
 import { decodeMarker } from './list-marker.ts';
 
 /**
@@ -13,12 +13,15 @@ const quote = (value: unknown) => {
 
 const string = (what: string) => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
-export const tag = string('a string').refine(isValidTag, {
-  error: (issue) =>
-    typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
-      ? `is longer than ${MAX_TAG_LENGTH} characters`
-      : `${quote(issue.input)} is not a valid tag`,
-});
+export const tag = string('a string')
+  .refine(isValidTag, {
+    error: (issue) =>
+      typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
+        ? `is longer than ${MAX_TAG_LENGTH} characters`
+        : `${quote(issue.input)} is not a valid tag`,
+  })
+  // For the OpenAPI description: what the refinement checks.
+  .meta({ description: "Upstream's valid_tag: dot-separated labels of letters, digits, - and _", pattern: TAG_PATTERN.source, maxLength: MAX_TAG_LENGTH });
 
 const tagList = z.array(tag, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of strings') });
 

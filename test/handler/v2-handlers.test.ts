@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callApi, v1Client, v2Client } from '../support/api.ts';
+import { errorResponse, imageListResponse, imageResponse, tagListResponse } from '../../lib/http/response-schemas.ts';
 import { newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
@@ -173,5 +174,22 @@ describe('v2 query parameters', () => {
     await v2Client(tenant).register('img-plain', { username: 'u' });
     expect((await v2Client(tenant).show('img-plain', 'sort_by=name')).status).toBe(200);
     expect((await v1Client(tenant).list('colour=red')).status).toBe(200);
+  });
+});
+
+describe('answers and the schemas the OpenAPI description is made from', () => {
+  it('every success and error body parses with its strict response schema', async () => {
+    const tenant = newTenant();
+    const v2 = v2Client(tenant);
+    const v1 = v1Client(tenant);
+    imageResponse.parse((await v2.register('img-spark-35', { username: 'u', description: 'd' })).json);
+    imageResponse.parse((await v2.replaceTags('img-spark-35', ['spark'])).json);
+    imageResponse.parse((await v1.tag('img-spark-35', ['3.5'])).json);
+    imageResponse.parse((await v1.untag('img-spark-35', ['3.5'])).json);
+    imageResponse.parse((await v2.show('img-spark-35')).json);
+    tagListResponse.parse((await v2.getTags('img-spark-35')).json);
+    imageListResponse.parse((await v2.list()).json);
+    imageListResponse.parse((await v2.list('limit=1')).json);
+    errorResponse.parse((await v2.show('no-such-image')).json);
   });
 });
