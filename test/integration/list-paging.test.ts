@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../../lib/catalog/open-catalog.ts';
 import type { ImagePage } from '../../lib/registry/image-registry.ts';
 import type { ListFilter } from '../../lib/registry/image-registry.ts';
-import { newTenant, testRegistry, testStore } from '../support/fixtures.ts';
+import { createImageRegistry } from '../../lib/registry/image-registry.ts';
+import { createDynamoDbImageStore } from '../../lib/store/dynamodb-image-store.ts';
+import { documentClient, newTenant, TABLE_NAME, testRegistry, testStore } from '../support/fixtures.ts';
 
 // Small DynamoDB pages, so that one list page spans several queries.
 const registry = testRegistry({ catalog: openCatalog, store: testStore({ pageSize: 4 }) });
@@ -102,5 +104,39 @@ describe('list paging', () => {
     await registerAll(tenant, [name(1)]);
     expect(await registry.listImagesPage(tenant, {}, { limit: 5, position: { after: name(9) } })).toEqual({ images: [] });
     expect(await registry.listImagesPage(tenant, {}, { limit: 5, position: { before: name(0) } })).toEqual({ images: [] });
+  });
+});
+
+describe('list paging reads', () => {
+  /** A registry whose DynamoDB client counts the records and index entries it is sent back. */
+  const countingRegistry = () => {
+    const client = documentClient();
+    const read = { query: 0, batchGet: 0 };
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const output = result.output as { Items?: unknown[]; Responses?: Record<string, unknown[]> };
+        read.query += output.Items?.length ?? 0;
+        read.batchGet += output.Responses?.[TABLE_NAME]?.length ?? 0;
+        return result;
+      },
+      { step: 'initialize' },
+    );
+    return { registry: createImageRegistry({ store: createDynamoDbImageStore({ client, tableName: TABLE_NAME }), catalog: openCatalog }), read };
+  };
+
+  it('start at the marker and read about one page, not the list before it or after it', async () => {
+    const tenant = newTenant();
+    await registerAll(tenant, Array.from({ length: 120 }, (_, i) => name(i)), ['spark']);
+    const { registry: counted, read } = countingRegistry();
+    const page = await counted.listImagesPage(tenant, {}, { limit: 5, position: { after: name(99) } });
+    expect(idsOf(page)).toEqual([100, 101, 102, 103, 104].map(name));
+    expect(read.query).toBe(6); // the page and one more, to know there is a next page
+
+    read.query = 0;
+    const tagged = await counted.listImagesPage(tenant, { tags: ['spark'] }, { limit: 5, position: { after: name(99) } });
+    expect(idsOf(tagged)).toEqual(idsOf(page));
+    expect(read.query).toBe(20); // index entries from the marker on
+    expect(read.batchGet).toBe(6); // records: the page and one more
   });
 });
