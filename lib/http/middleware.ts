@@ -178,15 +178,18 @@ export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | unde
 export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
 
 /** Parses and validates the JSON body and the query string against the operation's zod schemas. */
-export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): Middleware => ({
-  before: ({ event }) => {
-    if (isV2(event)) refuseUnknownV2Parameters(event, queryParameterNames(query));
-    event.input = {
-      body: body ? validate(body, readJsonBody(event), 'request body') : undefined,
-      query: query ? validate(query, new URLSearchParams(event.rawQueryString ?? ''), 'query') : undefined,
-    };
-  },
-});
+export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): Middleware => {
+  const knownParameters = queryParameterNames(query);
+  return {
+    before: ({ event }) => {
+      if (isV2(event)) refuseUnknownV2Parameters(event, knownParameters);
+      event.input = {
+        body: body ? validate(body, readJsonBody(event), 'request body') : undefined,
+        query: query ? validate(query, new URLSearchParams(event.rawQueryString ?? ''), 'query') : undefined,
+      };
+    },
+  };
+};
 
 /** Serializes the handler's ApiResponse into the Lambda proxy result. */
 export const jsonResponse = (): Middleware => ({
