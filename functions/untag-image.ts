@@ -1,9 +1,9 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
+import { contracts } from '../lib/http/operation-contracts.ts';
 import { renderImage } from '../lib/http/render-image.ts';
-import { tagsBody } from '../lib/http/schemas.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
-export const handler = httpHandler({ body: tagsBody }, async ({ tenant, path, body }) => {
+export const handler = httpHandler(contracts['untag-image'], async ({ tenant, path, body }) => {
   const image = await registry.untagImage(tenant, path.image_id!, body.tags);
   return { statusCode: 202, body: { image: renderImage(image) } };
 });

@@ -109,7 +109,7 @@ export class ImageRegistryStack extends Stack {
       }
     }
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the v1.1 API is under /v1.1/{tenant_id}' });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 

@@ -8,10 +8,15 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** DynamoDB actions an operation's function is granted, and nothing more. */
 export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
+/** Sahara API versions: v1.1 names the tenant in the path, v2 takes it from the token only. */
+export type ApiVersion = '1.1' | '2';
+
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path template: `{name}` matches one non-empty segment. */
   readonly path: string;
+  /** v2 routes answer with the OpenStack-API-Version header and refuse unknown query parameters. */
+  readonly version: ApiVersion;
 }
 
 export interface Operation {
@@ -26,6 +31,7 @@ export interface Operation {
 }
 
 const V1 = '/v1.1/{tenant_id}/images';
+const V2 = '/v2/images';
 
 export const operations = [
   {
@@ -34,7 +40,10 @@ export const operations = [
     access: 'read',
     tableActions: ['Query', 'BatchGetItem'],
     queriesTagIndex: true,
-    routes: [{ method: 'GET', path: V1 }],
+    routes: [
+      { method: 'GET', path: V1, version: '1.1' },
+      { method: 'GET', path: V2, version: '2' },
+    ],
   },
   {
     name: 'show-image',
@@ -42,7 +51,10 @@ export const operations = [
     access: 'read',
     tableActions: ['GetItem'],
     queriesTagIndex: false,
-    routes: [{ method: 'GET', path: `${V1}/{image_id}` }],
+    routes: [
+      { method: 'GET', path: `${V1}/{image_id}`, version: '1.1' },
+      { method: 'GET', path: `${V2}/{image_id}`, version: '2' },
+    ],
   },
   {
     name: 'register-image',
@@ -50,7 +62,10 @@ export const operations = [
     access: 'write',
     tableActions: ['UpdateItem'],
     queriesTagIndex: false,
-    routes: [{ method: 'POST', path: `${V1}/{image_id}` }],
+    routes: [
+      { method: 'POST', path: `${V1}/{image_id}`, version: '1.1' },
+      { method: 'POST', path: `${V2}/{image_id}`, version: '2' },
+    ],
   },
   {
     name: 'unregister-image',
@@ -58,7 +73,10 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'DeleteItem'],
     queriesTagIndex: false,
-    routes: [{ method: 'DELETE', path: `${V1}/{image_id}` }],
+    routes: [
+      { method: 'DELETE', path: `${V1}/{image_id}`, version: '1.1' },
+      { method: 'DELETE', path: `${V2}/{image_id}`, version: '2' },
+    ],
   },
   {
     name: 'tag-image',
@@ -66,7 +84,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'PutItem', 'UpdateItem'],
     queriesTagIndex: false,
-    routes: [{ method: 'POST', path: `${V1}/{image_id}/tag` }],
+    routes: [{ method: 'POST', path: `${V1}/{image_id}/tag`, version: '1.1' }],
   },
   {
     name: 'untag-image',
@@ -74,7 +92,31 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
     queriesTagIndex: false,
-    routes: [{ method: 'POST', path: `${V1}/{image_id}/untag` }],
+    routes: [{ method: 'POST', path: `${V1}/{image_id}/untag`, version: '1.1' }],
+  },
+  {
+    name: 'get-image-tags',
+    summary: 'Show the tags of an image',
+    access: 'read',
+    tableActions: ['GetItem'],
+    queriesTagIndex: false,
+    routes: [{ method: 'GET', path: `${V2}/{image_id}/tags`, version: '2' }],
+  },
+  {
+    name: 'replace-image-tags',
+    summary: 'Replace the tags of an image with the given set',
+    access: 'write',
+    tableActions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
+    queriesTagIndex: false,
+    routes: [{ method: 'PUT', path: `${V2}/{image_id}/tags`, version: '2' }],
+  },
+  {
+    name: 'delete-image-tags',
+    summary: 'Remove every tag of an image',
+    access: 'write',
+    tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    queriesTagIndex: false,
+    routes: [{ method: 'DELETE', path: `${V2}/{image_id}/tags`, version: '2' }],
   },
 ] as const satisfies readonly Operation[];
 
@@ -84,6 +126,14 @@ export type RouteMatch =
   | { readonly kind: 'found'; readonly operation: Operation; readonly route: Route; readonly pathParameters: Record<string, string> }
   | { readonly kind: 'method-not-allowed'; readonly allowed: readonly HttpMethod[] }
   | { readonly kind: 'not-found' };
+
+const routesByKey = new Map<string, Route>(
+  (operations as readonly Operation[]).flatMap((operation) => operation.routes.map((route): [string, Route] => [`${route.method} ${route.path}`, route])),
+);
+
+/** The route an API Gateway route key (`GET /v2/images`) names; undefined for `$default`. */
+export const routeOfKey = (routeKey: string | undefined): Route | undefined =>
+  routeKey === undefined ? undefined : routesByKey.get(routeKey);
 
 const segmentsOf = (path: string) => path.split('/').slice(1);
 

@@ -84,9 +84,10 @@ const base = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
 const [first] = tokens;
 const catalogText = env.REGISTRY_CATALOG === sampleCatalog ? `sample (${relative(projectDir, sampleCatalog)})` : env.REGISTRY_CATALOG;
 const exampleImage = env.REGISTRY_CATALOG === sampleCatalog ? 'spark-3.5-ubuntu-22.04' : 'my-image';
-console.log(`Image registry (Sahara image registry API v1.1) is ready.
+console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
 
   API:      ${base}/v1.1/${first!.tenant}/images
+  API v2:   ${base}/v2/images
   token:    ${first!.token}  (tenant ${first!.tenant})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
-import { errorRenderer, jsonResponse, requestInput, tenantAuth } from './middleware.ts';
+import type { OperationContract } from './operation-contracts.ts';
+import { errorRenderer, jsonResponse, openStackApiVersion, requestInput, tenantAuth } from './middleware.ts';
 
 const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
 
@@ -14,14 +15,16 @@ export interface ApiRequest<Body, Query> {
 }
 
 /**
- * Wraps an operation handler in the one middleware stack: error rendering, tenant auth, body and
- * query validation, JSON response. The handler sees only validated input.
+ * Wraps an operation handler in the one middleware stack: the v2 version header, error rendering,
+ * tenant auth, body and query validation (with v2's unknown-parameter rule), JSON response. The handler sees only validated input.
  */
 export const httpHandler = <Body = undefined, Query = undefined>(
-  schemas: { body?: z.ZodType<Body>; query?: z.ZodType<Query> },
+  // An operation's contract (operation-contracts.ts); only its schemas matter here.
+  schemas: { readonly body?: z.ZodType<Body>; readonly query?: z.ZodType<Query> } & Partial<Pick<OperationContract, 'success' | 'errors'>>,
   handle: (request: ApiRequest<Body, Query>) => Promise<ApiResponse>,
 ) =>
   middy<ApiEvent, ApiResult, Error, Context>()
+    .use(openStackApiVersion())
     .use(errorRenderer())
     .use(tenantAuth({ claim: tenantClaim }))
     .use(requestInput(schemas))

@@ -1,22 +1,8 @@
 import type { ImageRecord } from '../registry/image.ts';
 import { isRegistered } from '../registry/image.ts';
+import type { SaharaImage } from './response-schemas.ts';
 
-/** An image as upstream Sahara renders it, field for field. */
-export interface SaharaImage {
-  id: string;
-  name: string;
-  username: string;
-  description: string;
-  tags: string[];
-  metadata: Record<string, string | boolean>;
-  status: string;
-  progress: number;
-  minDisk: number;
-  minRam: number;
-  'OS-EXT-IMG-SIZE:size': number;
-  created: string;
-  updated: string;
-}
+export type { SaharaImage };
 
 const later = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY } from '../registry/tag-rules.ts';
+import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY, TAG_PATTERN } from '../registry/tag-rules.ts';
+import { decodeMarker } from './list-marker.ts';
 
 /**
  * The one definition of every request shape. Bodies are strict: an unknown field is refused.
@@ -12,12 +13,15 @@ const quote = (value: unknown) => {
 
 const string = (what: string) => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
-export const tag = string('a string').refine(isValidTag, {
-  error: (issue) =>
-    typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
-      ? `is longer than ${MAX_TAG_LENGTH} characters`
-      : `${quote(issue.input)} is not a valid tag`,
-});
+export const tag = string('a string')
+  .refine(isValidTag, {
+    error: (issue) =>
+      typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
+        ? `is longer than ${MAX_TAG_LENGTH} characters`
+        : `${quote(issue.input)} is not a valid tag`,
+  })
+  // For the OpenAPI description: what the refinement checks.
+  .meta({ description: "Upstream's valid_tag: dot-separated labels of letters, digits, - and _", pattern: TAG_PATTERN.source, maxLength: MAX_TAG_LENGTH });
 
 const tagList = z.array(tag, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of strings') });
 
@@ -40,18 +44,39 @@ export const tagsBody = z.strictObject({ tags: tagList }, { error: unknownOrNotO
 export type RegisterImageBody = z.infer<typeof registerImageBody>;
 export type TagsBody = z.infer<typeof tagsBody>;
 
+export const MAX_PAGE_LIMIT = 1000;
+
 export const listImagesFilters = z.object({
   tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
   name: z.string().optional(),
+  // Upstream's v2 accepts it and filters nothing by it; so do we.
+  username: z.string().optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,4}$/, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+    .transform(Number)
+    .refine((limit) => limit >= 1 && limit <= MAX_PAGE_LIMIT, `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`)
+    .optional(),
+  marker: z
+    .string()
+    .transform((marker, context) => {
+      const position = decodeMarker(marker);
+      if (position === undefined) context.addIssue({ code: 'custom', message: `${quote(marker)} is not a marker this service gave out` });
+      return position ?? z.NEVER;
+    })
+    .optional(),
 });
 
 /**
  * The list filters, read from the query string: `tags` may repeat and every value is one tag (a
- * comma is part of it, as upstream); unknown parameters are ignored (v1.1).
+ * comma is part of it, as upstream). Unknown parameters are dropped here; v2 refuses them first
+ * (lib/http/middleware.ts), v1.1 ignores them.
  */
 export const listImagesQuery = z.preprocess(
   (params) =>
-    params instanceof URLSearchParams ? { tags: params.getAll('tags'), name: params.get('name') ?? undefined } : params,
+    params instanceof URLSearchParams
+      ? Object.fromEntries([['tags', params.getAll('tags')], ...(['name', 'username', 'limit', 'marker'] as const).map((key) => [key, params.get(key) ?? undefined])])
+      : params,
   listImagesFilters,
 );
 

@@ -2,7 +2,7 @@ import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
 import { blankRecord, isoSeconds, isRegistered } from './image.ts';
-import type { ImageStore, Registration } from './image-store.ts';
+import type { ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
 export interface ListFilter {
@@ -10,6 +10,19 @@ export interface ListFilter {
   readonly tags?: readonly string[] | undefined;
   /** Case-sensitive substring of the image name; empty means no filter. */
   readonly name?: string | undefined;
+}
+
+export interface PageRequest {
+  /** At most this many images. */
+  readonly limit: number;
+  /** Where the page starts; the start of the list when absent. */
+  readonly position?: ListPosition | undefined;
+}
+
+export interface ImagePage {
+  readonly images: ImageRecord[];
+  readonly next?: ListPosition;
+  readonly prev?: ListPosition;
 }
 
 export interface RegistryDependencies {
@@ -25,7 +38,7 @@ export type ImageRegistry = ReturnType<typeof createImageRegistry>;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The six registry operations and their rules; knows nothing of HTTP or DynamoDB. */
+/** The registry operations and their rules; knows nothing of HTTP or DynamoDB. */
 export const createImageRegistry = ({
   store,
   catalog,
@@ -72,18 +85,45 @@ export const createImageRegistry = ({
     });
   };
 
+  async function* matchingImages(tenant: string, filter: ListFilter, options: ScanOptions = {}): AsyncIterable<ImageRecord> {
+    const tags = normalizeTags(filter.tags ?? []);
+    // A tag that could never be set matches nothing; asking the index would only cost reads.
+    if (!tags.every(isValidTag)) return;
+    const name = filter.name ?? '';
+    const candidates = tags.length > 0 ? store.findImagesByTags(tenant, tags, options) : store.listImages(tenant, options);
+    for await (const image of candidates) {
+      if (isRegistered(image) && tags.every((tag) => image.tags.includes(tag)) && image.facts.name.includes(name)) yield image;
+    }
+  }
+
   return {
     /** Registered images only, filtered by tags (AND) and a name substring, ordered by id. */
     async listImages(tenant: string, filter: ListFilter = {}): Promise<ImageRecord[]> {
-      const tags = normalizeTags(filter.tags ?? []);
-      // A tag that could never be set matches nothing; asking the index would only cost reads.
-      if (!tags.every(isValidTag)) return [];
-      const candidates = tags.length > 0 ? await store.findImagesByTags(tenant, tags) : await store.listImages(tenant);
-      const name = filter.name ?? '';
-      return candidates.filter(
-        (image) =>
-          isRegistered(image) && tags.every((tag) => image.tags.includes(tag)) && image.facts.name.includes(name),
-      );
+      const images: ImageRecord[] = [];
+      for await (const image of matchingImages(tenant, filter)) images.push(image);
+      return images;
+    },
+
+    /**
+     * One page of listImages from a position in the id order. `next` and `prev` are the positions
+     * of the pages after and before it, absent where there is none; following `next` from the first
+     * page yields every matching image once, also while images are registered or removed meanwhile.
+     */
+    async listImagesPage(tenant: string, filter: ListFilter, { limit, position }: PageRequest): Promise<ImagePage> {
+      const found: ImageRecord[] = [];
+      // One more than the page, to know whether a next page exists.
+      for await (const image of matchingImages(tenant, filter, { position, expected: limit + 1 })) {
+        if (found.push(image) > limit) break;
+      }
+      const more = found.length > limit;
+      const backward = position !== undefined && 'before' in position;
+      const images = backward ? found.slice(0, limit).reverse() : found.slice(0, limit);
+      const [first, last] = [images[0], images.at(-1)];
+      // An empty page (a position past either end) has nothing to page from: start again.
+      if (!first || !last) return { images };
+      return backward
+        ? { images, next: { after: last.id }, ...(more ? { prev: { before: first.id } } : {}) }
+        : { images, ...(more ? { next: { after: last.id } } : {}), ...(position ? { prev: { before: first.id } } : {}) };
     },
 
     async showImage(tenant: string, imageId: string): Promise<ImageRecord> {
@@ -118,6 +158,25 @@ export const createImageRegistry = ({
     untagImage(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
       const removed = new Set(tags);
       return changeTags(tenant, imageId, (current) => current.filter((tag) => !removed.has(tag)));
+    },
+
+    /** The image's tags, registered or not, as upstream's v2 answers them. */
+    async getImageTags(tenant: string, imageId: string): Promise<readonly string[]> {
+      requireWellFormed(imageId);
+      const image = await store.getImage(tenant, imageId);
+      if (image) return image.tags;
+      await requireFacts(imageId);
+      return [];
+    },
+
+    /** v2's PUT: the image carries exactly `tags` afterwards. */
+    replaceImageTags(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
+      return changeTags(tenant, imageId, () => tags);
+    },
+
+    /** v2's DELETE of the tags; a no-op (still a success) for an image without tags. */
+    async removeAllImageTags(tenant: string, imageId: string): Promise<void> {
+      await changeTags(tenant, imageId, () => []);
     },
   };
 };

@@ -1,6 +1,19 @@
 import type { ImageFacts, ImageRecord } from './image.ts';
 import type { TagChange } from './tag-rules.ts';
 
+/**
+ * A place in a tenant's id order, between two ids: records after `after` come in ascending id
+ * order, records before `before` in descending order. Either bound is exclusive.
+ */
+export type ListPosition = { readonly after: string } | { readonly before: string };
+
+export interface ScanOptions {
+  /** Where to start; the start of the ascending order when absent. */
+  readonly position?: ListPosition | undefined;
+  /** How many records the caller expects to take; reads are sized to it. All of them when absent. */
+  readonly expected?: number | undefined;
+}
+
 export interface Registration {
   readonly username: string;
   /** Absent: keep the current description (empty for a new record). */
@@ -9,18 +22,19 @@ export interface Registration {
 
 /**
  * The port the registry keeps its records behind (adapter: lib/store/dynamodb-image-store.ts).
- * Reads are strongly consistent. Writes that depend on what was read are guarded by the record's
- * version and throw StaleRecordError when it moved.
+ * Lists are read lazily: a caller that stops early stops the reads. Record reads are strongly
+ * consistent. Writes that depend on what was read are guarded by the record's version and throw
+ * StaleRecordError when it moved.
  */
 export interface ImageStore {
   getImage(tenant: string, imageId: string): Promise<ImageRecord | undefined>;
-  /** Every record of the tenant, registered or not, ordered by id. */
-  listImages(tenant: string): Promise<ImageRecord[]>;
+  /** Every record of the tenant, registered or not, in id order from `options.position`. */
+  listImages(tenant: string, options?: ScanOptions): AsyncIterable<ImageRecord>;
   /**
-   * The records the tag index lists under every one of `tags`, ordered by id. The index may lag
-   * the records, so the caller checks each record's own tags.
+   * The records the tag index lists under every one of `tags`, in id order from
+   * `options.position`. The index may lag the records, so the caller checks each record's own tags.
    */
-  findImagesByTags(tenant: string, tags: readonly string[]): Promise<ImageRecord[]>;
+  findImagesByTags(tenant: string, tags: readonly string[], options?: ScanOptions): AsyncIterable<ImageRecord>;
   /** Sets user name and description, refreshes the facts, keeps the tags. One write, no guard. */
   registerImage(tenant: string, imageId: string, registration: Registration, facts: ImageFacts, now: string): Promise<ImageRecord>;
   /** Applies a tag change to `current` (version 0: a record not yet stored) and its index entries, atomically. */

@@ -1,6 +1,6 @@
 /** Upstream Sahara's `valid_tag`, anchored so that a trailing newline is refused too. */
 const LABEL = '(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-_]*[A-Za-z0-9])';
-const TAG_PATTERN = new RegExp(`^(?:${LABEL}\\.)*${LABEL}$`);
+export const TAG_PATTERN = new RegExp(`^(?:${LABEL}\\.)*${LABEL}$`);
 
 export const MAX_TAG_LENGTH = 255;
 export const MAX_TAGS_PER_IMAGE = 50;

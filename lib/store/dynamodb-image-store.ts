@@ -11,14 +11,17 @@ import {
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DependencyUnavailableError, StaleRecordError } from '../registry/errors.ts';
 import type { ImageFacts, ImageRecord } from '../registry/image.ts';
-import type { ImageStore, Registration } from '../registry/image-store.ts';
+import type { ImageStore, ListPosition, Registration } from '../registry/image-store.ts';
 import type { TagChange } from '../registry/tag-rules.ts';
+import { log } from '../log.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
 import { keys, tagEntryKey } from './keys.ts';
 import { tableDefinition } from './table-definition.ts';
 
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
+/** TransactWriteItems takes at most 100 items. */
+const TRANSACTION_LIMIT = 100;
 const UNPROCESSED_RETRIES = 8;
 
 interface ImageItem {
@@ -52,6 +55,7 @@ const fromItem = (item: Record<string, unknown>): ImageRecord => {
 };
 
 const byId = (a: ImageRecord, b: ImageRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const IMAGE_PREFIX = keys.imageSortKeyPrefix;
 
 /** Attribute names go through placeholders, so DynamoDB's reserved words never bite. */
 const attributeNames = (...names: string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
@@ -77,14 +81,27 @@ export interface DynamoDbImageStoreOptions {
 export const createDynamoDbImageStore = ({ client, tableName, pageSize }: DynamoDbImageStoreOptions): ImageStore => {
   const TableName = tableName;
 
+  /** Query pages, one DynamoDB call at a time, each call's failures mapped as every other call's. */
+  async function* queryItems(input: Omit<Parameters<typeof paginateQuery>[1], 'TableName' | 'Limit'>, limit?: number) {
+    const pages = paginateQuery({ client, pageSize: pageSize ?? limit }, { TableName, ...input });
+    for (;;) {
+      const page = await callDynamoDb(() => pages.next());
+      if (page.done) return;
+      yield* page.value.Items ?? [];
+    }
+  }
+
   const queryAll = async (input: Omit<Parameters<typeof paginateQuery>[1], 'TableName' | 'Limit'>) => {
     const items: Record<string, unknown>[] = [];
-    await callDynamoDb(async () => {
-      for await (const page of paginateQuery({ client, pageSize }, { TableName, ...input })) {
-        items.push(...(page.Items ?? []));
-      }
-    });
+    for await (const item of queryItems(input)) items.push(item);
     return items;
+  };
+
+  /** A sort-key condition for the records on one side of `position`, and the direction to read. */
+  const sortKeyRange = (sortKey: string, position: ListPosition | undefined) => {
+    if (position === undefined) return { condition: `begins_with(${sortKey}, :image)`, values: { ':image': IMAGE_PREFIX }, forward: true };
+    if ('after' in position) return { condition: `${sortKey} > :bound`, values: { ':bound': `${IMAGE_PREFIX}${position.after}` }, forward: true };
+    return { condition: `${sortKey} < :bound`, values: { ':bound': `${IMAGE_PREFIX}${position.before}` }, forward: false };
   };
 
   const batchGetImages = async (tenant: string, imageIds: readonly string[]): Promise<ImageRecord[]> => {
@@ -120,6 +137,39 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     }
   };
 
+  /**
+   * Deletes the entries of tags the record no longer has, in a transaction that checks the record
+   * still lacks them: a writer that gave a tag back meanwhile keeps its entry. The tag change itself
+   * is committed, so a failure here is logged, not reported; the caller's answer is right.
+   */
+  const deleteStaleEntries = async (tenant: string, imageId: string, tags: readonly string[]) => {
+    try {
+      for (let i = 0; i < tags.length; i += TRANSACTION_LIMIT - 1) {
+        const chunk = tags.slice(i, i + TRANSACTION_LIMIT - 1);
+        await callDynamoDb(() =>
+          client.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  ConditionCheck: {
+                    TableName,
+                    Key: keys.image(tenant, imageId),
+                    ConditionExpression: chunk.map((_tag, n) => `NOT contains(#tags, :tag${n})`).join(' AND '),
+                    ExpressionAttributeNames: attributeNames('tags'),
+                    ExpressionAttributeValues: Object.fromEntries(chunk.map((tag, n) => [`:tag${n}`, tag])),
+                  },
+                },
+                ...chunk.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, imageId, tag) } })),
+              ],
+            }),
+          ),
+        );
+      }
+    } catch (error) {
+      if (!isLostRace(error)) log.warn('stale tag entries left in the index', { imageId, tags, error });
+    }
+  };
+
   return {
     async getImage(tenant, imageId) {
       const { Item } = await callDynamoDb(() =>
@@ -128,32 +178,49 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
       return Item ? fromItem(Item) : undefined;
     },
 
-    async listImages(tenant) {
-      const items = await queryAll({
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :image)',
-        ExpressionAttributeValues: { ':pk': keys.tenantPartition(tenant), ':image': keys.imageSortKeyPrefix },
-        ConsistentRead: true,
-      });
-      return items.map(fromItem);
+    async *listImages(tenant, { position, expected } = {}) {
+      const range = sortKeyRange('SK', position);
+      const items = queryItems(
+        {
+          KeyConditionExpression: `PK = :pk AND ${range.condition}`,
+          ExpressionAttributeValues: { ':pk': keys.tenantPartition(tenant), ...range.values },
+          ScanIndexForward: range.forward,
+          ConsistentRead: true,
+        },
+        expected,
+      );
+      for await (const item of items) {
+        // A range bound (SK > IMAGE#x) is not a prefix: stop at the first key that is not a record's.
+        if (!String(item.SK).startsWith(IMAGE_PREFIX)) return;
+        yield fromItem(item);
+      }
     },
 
-    async findImagesByTags(tenant, tags) {
+    async *findImagesByTags(tenant, tags, { position, expected } = {}) {
       const { tagIndex } = tableDefinition;
-      const idSets = await Promise.all(
+      const range = sortKeyRange(tagIndex.sortKey, position);
+      const idLists = await Promise.all(
         tags.map(async (tag) => {
           const entries = await queryAll({
             IndexName: tagIndex.name,
-            KeyConditionExpression: `${tagIndex.partitionKey} = :pk`,
-            ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, tag) },
+            KeyConditionExpression: `${tagIndex.partitionKey} = :pk AND ${range.condition}`,
+            ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, tag), ...range.values },
+            ScanIndexForward: range.forward,
             ProjectionExpression: tagIndex.sortKey,
           });
-          return new Set(entries.map((entry) => keys.imageIdOf(entry[tagIndex.sortKey] as string)));
+          return entries.map((entry) => keys.imageIdOf(entry[tagIndex.sortKey] as string));
         }),
       );
-      idSets.sort((a, b) => a.size - b.size);
-      const [smallest = new Set<string>(), ...others] = idSets;
-      const ids = [...smallest].filter((id) => others.every((set) => set.has(id)));
-      return ids.length > 0 ? batchGetImages(tenant, ids) : [];
+      idLists.sort((a, b) => a.length - b.length);
+      const [smallest = [], ...others] = idLists;
+      const otherSets = others.map((ids) => new Set(ids));
+      // In the order read: ascending, or descending before a `before` position.
+      const ids = smallest.filter((id) => otherSets.every((set) => set.has(id)));
+      // The first read is sized to what the caller expects; later ones take whole batches.
+      for (let start = 0, size = Math.min(BATCH_GET_LIMIT, expected ?? BATCH_GET_LIMIT); start < ids.length; start += size, size = BATCH_GET_LIMIT) {
+        const records = await batchGetImages(tenant, ids.slice(start, start + size));
+        yield* range.forward ? records : records.reverse();
+      }
     },
 
     async registerImage(tenant, imageId, { username, description }, facts, now) {
@@ -202,17 +269,26 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
                 ExpressionAttributeValues: { ':tags': next.tags, ':now': now, ':next': next.version, ':expected': current.version },
               },
             };
+      // A full replacement (50 tags out, 50 in) is 101 items, one over the transaction limit. The
+      // record and every added entry are always in the transaction: the invariant is that each tag
+      // on a record has its entry. Removed entries that do not fit are deleted right after it; until
+      // then (or for good, if that write fails) such an entry only costs a list by tags one read,
+      // because the list re-checks every record's own tags.
+      const removable = Math.max(0, TRANSACTION_LIMIT - 1 - change.added.length);
+      const removedNow = change.removed.slice(0, removable);
+      const removedAfter = change.removed.slice(removable);
       await guarded(current.id, () =>
         client.send(
           new TransactWriteCommand({
             TransactItems: [
               recordWrite,
               ...change.added.map((tag) => ({ Put: { TableName, Item: keys.tagEntry(tenant, current.id, tag) } })),
-              ...change.removed.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, current.id, tag) } })),
+              ...removedNow.map((tag) => ({ Delete: { TableName, Key: tagEntryKey(tenant, current.id, tag) } })),
             ],
           }),
         ),
       );
+      if (removedAfter.length > 0) await deleteStaleEntries(tenant, current.id, removedAfter);
       return next;
     },
 

@@ -66,6 +66,19 @@ describe('npm start: the local front over real HTTP', () => {
     expect((await call(tokens.alice, 'GET', `${base}/spark-3.5-ubuntu-22.04`)).json.error_name).toBe('IMAGE_NOT_REGISTERED');
   });
 
+  it('serves v2 with the tenant from the token: replace, get and delete tags, with the version header', async () => {
+    const base = '/v2/images';
+    expect(front.output()).toContain(`API v2:   ${front.origin}/v2/images`);
+    expect((await call(tokens.alice, 'POST', `${base}/vanilla-2.7.1-centos-7`, { username: 'centos' })).status).toBe(202);
+    const replaced = await call(tokens.alice, 'PUT', `${base}/vanilla-2.7.1-centos-7/tags`, { tags: ['vanilla', '2.7.1'] });
+    expect(replaced).toMatchObject({ status: 200, json: { image: { tags: ['2.7.1', 'vanilla'] } } });
+    expect(replaced.headers.get('openstack-api-version')).toBe('data-processing 2.0');
+    expect(await call(tokens.alice, 'GET', `${base}/vanilla-2.7.1-centos-7/tags`)).toMatchObject({ status: 200, json: { tags: ['2.7.1', 'vanilla'] } });
+    expect((await call(tokens.bob, 'GET', `${base}?tags=vanilla`)).json.images).toEqual([]);
+    expect((await call(tokens.alice, 'DELETE', `${base}/vanilla-2.7.1-centos-7/tags`)).status).toBe(204);
+    expect((await call(tokens.alice, 'DELETE', `${base}/vanilla-2.7.1-centos-7`)).status).toBe(204);
+  });
+
   it('accepts the token as Authorization: Bearer too', async () => {
     const response = await fetch(`${front.origin}/v1.1/bob/images`, { headers: { authorization: `Bearer ${tokens.bob}` } });
     expect(response.status).toBe(200);

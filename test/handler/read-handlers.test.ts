@@ -90,3 +90,38 @@ describe('GET /v1.1/{tenant}/images/{id} (show-image)', () => {
     expect(answer.json.error_message.endsWith(`\nError ID: ${requestId}`)).toBe(true);
   });
 });
+
+describe('GET .../images with limit and marker (paging)', () => {
+  it('pages both versions along markers.next to the end, and answers no markers without paging parameters', async () => {
+    const tenant = newTenant();
+    const api = v1Client(tenant);
+    const all = ['img-plain', 'img-saving', 'img-spark-34', 'img-spark-35', 'img-storm', 'img-vanilla'];
+    for (const id of all) await api.register(id, { username: 'u' });
+    expect((await api.list()).json).not.toHaveProperty('markers');
+    for (const base of [`/v1.1/${tenant}/images`, '/v2/images']) {
+      const seen: string[] = [];
+      let answer = await callApi({ method: 'GET', path: `${base}?limit=4`, tenant });
+      expect(answer.json.markers).toEqual({ prev: null, next: expect.any(String) });
+      for (;;) {
+        expect(answer.status).toBe(200);
+        seen.push(...answer.json.images.map((image: { id: string }) => image.id));
+        if (answer.json.markers.next === null) break;
+        answer = await callApi({ method: 'GET', path: `${base}?limit=4&marker=${answer.json.markers.next}`, tenant });
+      }
+      expect(seen).toEqual(all);
+      expect(answer.json.markers).toEqual({ prev: expect.any(String), next: null });
+      const back = await callApi({ method: 'GET', path: `${base}?limit=4&marker=${answer.json.markers.prev}`, tenant });
+      expect(back.json.images.map((image: { id: string }) => image.id)).toEqual(all.slice(0, 4));
+    }
+  });
+
+  it('answers 400 VALIDATION_ERROR naming limit or marker when either is bad, on both versions', async () => {
+    const tenant = newTenant();
+    for (const base of [`/v1.1/${tenant}/images`, '/v2/images']) {
+      const badLimit = await callApi({ method: 'GET', path: `${base}?limit=0`, tenant });
+      expect(badLimit).toMatchObject({ status: 400, json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^limit: must be a whole number from 1 to 1000/) } });
+      const badMarker = await callApi({ method: 'GET', path: `${base}?marker=bogus`, tenant });
+      expect(badMarker).toMatchObject({ status: 400, json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^marker: 'bogus' is not a marker/) } });
+    }
+  });
+});

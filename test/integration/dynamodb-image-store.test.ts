@@ -2,12 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { StaleRecordError } from '../../lib/registry/errors.ts';
 import { blankRecord, type ImageFacts } from '../../lib/registry/image.ts';
 import { diffTags } from '../../lib/registry/tag-rules.ts';
-import { newTenant, testStore } from '../support/fixtures.ts';
+import { createDynamoDbImageStore } from '../../lib/store/dynamodb-image-store.ts';
+import { documentClient, newTenant, TABLE_NAME, testStore } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, indexedImageIds, tenantItems } from '../support/table-inspection.ts';
 
 const facts: ImageFacts = { name: 'image', status: 'ACTIVE', progress: 100, minDisk: 1, minRam: 2, size: 3 };
 const NOW = '2026-11-27T10:00:00Z';
 const store = testStore();
+
+const collect = async <T>(items: AsyncIterable<T>) => {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+};
 
 const tagged = async (tenant: string, id: string, tags: string[]) => {
   const current = (await store.getImage(tenant, id)) ?? blankRecord(id, facts, NOW);
@@ -76,7 +83,7 @@ describe('DynamoDB image store', () => {
     const ids = Array.from({ length: 23 }, (_, i) => `img-${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id) => store.registerImage(tenant, id, { username: 'u' }, facts, NOW)));
     const pagedStore = testStore({ pageSize: 5 });
-    expect((await pagedStore.listImages(tenant)).map((image) => image.id)).toEqual(ids);
+    expect((await collect(pagedStore.listImages(tenant))).map((image) => image.id)).toEqual(ids);
   });
 
   it('finds by tags across index pages and batch reads of more than 100 records', async () => {
@@ -86,9 +93,9 @@ describe('DynamoDB image store', () => {
       await Promise.all(ids.slice(i, i + 25).map((id, j) => tagged(tenant, id, (i + j) % 2 === 0 ? ['common', 'even'] : ['common'])));
     }
     const pagedStore = testStore({ pageSize: 40 });
-    expect((await pagedStore.findImagesByTags(tenant, ['common'])).map((image) => image.id)).toEqual(ids);
-    expect((await pagedStore.findImagesByTags(tenant, ['common', 'even'])).map((image) => image.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
-    expect(await pagedStore.findImagesByTags(tenant, ['common', 'absent'])).toEqual([]);
+    expect((await collect(pagedStore.findImagesByTags(tenant, ['common']))).map((image) => image.id)).toEqual(ids);
+    expect((await collect(pagedStore.findImagesByTags(tenant, ['common', 'even']))).map((image) => image.id)).toEqual(ids.filter((_, i) => i % 2 === 0));
+    expect(await collect(pagedStore.findImagesByTags(tenant, ['common', 'absent']))).toEqual([]);
   });
 
   it('never shows one tenant the records of another', async () => {
@@ -96,7 +103,56 @@ describe('DynamoDB image store', () => {
     await tagged(alice, 'img', ['shared']);
     await store.registerImage(alice, 'img', { username: 'alice' }, facts, NOW);
     expect(await store.getImage(bob, 'img')).toBeUndefined();
-    expect(await store.listImages(bob)).toEqual([]);
-    expect(await store.findImagesByTags(bob, ['shared'])).toEqual([]);
+    expect(await collect(store.listImages(bob))).toEqual([]);
+    expect(await collect(store.findImagesByTags(bob, ['shared']))).toEqual([]);
+  });
+
+  it('replaces 50 tags by 50 others (101 items): the record and added entries in one transaction, the last removal after it', async () => {
+    const tenant = newTenant();
+    const before = Array.from({ length: 50 }, (_, i) => `before-${i}`);
+    const after = Array.from({ length: 50 }, (_, i) => `after-${i}`);
+    await tagged(tenant, 'img', before);
+    const transactionSizes: number[] = [];
+    const client = documentClient();
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
+        if (items) transactionSizes.push(items.length);
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const counted = createDynamoDbImageStore({ client, tableName: TABLE_NAME });
+    const current = (await counted.getImage(tenant, 'img'))!;
+    expect((await counted.writeTags(tenant, current, diffTags(current.tags, after), NOW)).tags).toEqual([...after].sort());
+    expect(transactionSizes).toEqual([100, 2]);
+    await expectIndexMatchesRecords(tenant);
+  });
+
+  it('keeps the entry of a tag given back between a replacement and its late removal', async () => {
+    const tenant = newTenant();
+    await tagged(tenant, 'img', Array.from({ length: 50 }, (_, i) => `before-${i}`));
+    const client = documentClient();
+    let givenBack: string[] = [];
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const check = (args.input as { TransactItems?: { ConditionCheck?: { ExpressionAttributeValues: Record<string, string> } }[] }).TransactItems?.[0]?.ConditionCheck;
+        if (check && givenBack.length === 0) {
+          // Another writer puts the removed tag back before the late removal runs.
+          givenBack = Object.values(check.ExpressionAttributeValues);
+          const now = (await store.getImage(tenant, 'img'))!;
+          await store.writeTags(tenant, now, diffTags(now.tags, [...now.tags, ...givenBack]), NOW);
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const racing = createDynamoDbImageStore({ client, tableName: TABLE_NAME });
+    const current = (await racing.getImage(tenant, 'img'))!;
+    await racing.writeTags(tenant, current, diffTags(current.tags, Array.from({ length: 50 }, (_, i) => `after-${i}`)), NOW);
+    expect(givenBack).toHaveLength(1);
+    expect((await store.getImage(tenant, 'img'))!.tags).toContain(givenBack[0]);
+    expect(await indexedImageIds(tenant, givenBack[0]!)).toEqual(['img']);
+    await expectIndexMatchesRecords(tenant);
   });
 });

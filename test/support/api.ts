@@ -73,3 +73,19 @@ export const v1Client = (tenant: string) => {
     untag: (id: string, tags: unknown) => call('POST', `/${encodeURIComponent(id)}/untag`, { tags }),
   };
 };
+
+/** A v2 client: the tenant comes from the token only. */
+export const v2Client = (tenant: string, headers: Record<string, string> = {}) => {
+  const base = '/v2/images';
+  const call = (method: string, suffix: string, body?: unknown) => callApi({ method, path: `${base}${suffix}`, tenant, body, headers });
+  return {
+    base,
+    list: (query = '') => call('GET', query ? `?${query}` : ''),
+    show: (id: string, query = '') => call('GET', `/${encodeURIComponent(id)}${query ? `?${query}` : ''}`),
+    register: (id: string, body: unknown) => call('POST', `/${encodeURIComponent(id)}`, body),
+    unregister: (id: string) => call('DELETE', `/${encodeURIComponent(id)}`),
+    getTags: (id: string) => call('GET', `/${encodeURIComponent(id)}/tags`),
+    replaceTags: (id: string, tags: unknown) => call('PUT', `/${encodeURIComponent(id)}/tags`, { tags }),
+    deleteTags: (id: string) => call('DELETE', `/${encodeURIComponent(id)}/tags`),
+  };
+};

@@ -1,0 +1,202 @@
+/**
+ * The OpenAPI 3.1 description of the API, generated from what the service runs on: the route
+ * table (lib/routes.ts), each operation's contract (lib/http/operation-contracts.ts: the zod
+ * schemas its handler validates with, its success and its own errors) and the middleware's rules.
+ * `npm run openapi` writes it to infra/openapi/openapi.json; a test keeps that file current.
+ */
+import * as z from 'zod';
+import { contracts, type ErrorCase, type OperationContract } from '../../lib/http/operation-contracts.ts';
+import { errorResponse, imageListResponse, imageResponse, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
+import { registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
+import { MAX_BODY_BYTES, queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware.ts';
+import { operations, type Operation, type Route } from '../../lib/routes.ts';
+
+type Json = Record<string, unknown>;
+
+const COMPONENTS = '#/components/schemas/';
+
+/** Component names of the schemas the contracts use. */
+const requestSchemaNames = new Map<z.ZodType, string>([
+  [registerImageBody, 'RegisterImageBody'],
+  [tagsBody, 'TagsBody'],
+]);
+const responseSchemaNames = new Map<z.ZodType, string>([
+  [saharaImage, 'Image'],
+  [imageResponse, 'ImageResponse'],
+  [imageListResponse, 'ImageListResponse'],
+  [tagListResponse, 'TagListResponse'],
+  [errorResponse, 'Error'],
+]);
+
+const componentName = (names: Map<z.ZodType, string>, schema: z.ZodType, operation: string) => {
+  const name = names.get(schema);
+  if (!name) throw new Error(`openapi: give the schema of ${operation} a component name in infra/openapi/openapi-document.ts`);
+  return name;
+};
+
+/** Every zod schema the description names, converted once, with $refs between them. */
+const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>) => {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: converted } = z.toJSONSchema(registry, { io, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: 'any' });
+  // Components are plain schemas of the document's dialect, not standalone resources.
+  return Object.fromEntries(
+    Object.entries(converted).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema as Json]),
+  );
+};
+
+/** The error cases of the HTTP edge (lib/http/middleware.ts, the authorizer), by what a route has. */
+const edgeErrors = (route: Route, contract: OperationContract): ErrorCase[] => [
+  { status: 401, errorName: 'UNAUTHORIZED', when: 'the token is missing, unknown or names no tenant' },
+  ...(route.version === '1.1' ? [{ status: 403, errorName: 'FORBIDDEN', when: "the path's tenant is not the token's" }] : []),
+  ...(route.version === '2'
+    ? [
+        { status: 400, errorName: 'INVALID_PARAMS_ON_REQUEST', when: 'a query parameter the route does not know' },
+        { status: 400, errorName: 'BAD_REQUEST', when: 'a malformed OpenStack-API-Version' },
+        { status: 406, errorName: 'NOT_ACCEPTABLE', when: 'an OpenStack-API-Version other than data-processing 2.0' },
+      ]
+    : []),
+  ...(contract.body
+    ? [
+        { status: 400, errorName: 'VALIDATION_ERROR', when: 'the body fails its schema; the message names the field' },
+        { status: 400, errorName: 'MALFORMED_REQUEST_BODY', when: 'the body is not JSON' },
+        { status: 400, errorName: 'INVALID_DATA', when: 'a Content-Type other than JSON' },
+        { status: 413, errorName: 'REQUEST_ENTITY_TOO_LARGE', when: `the body is over ${MAX_BODY_BYTES} bytes` },
+      ]
+    : []),
+  ...(contract.query ? [{ status: 400, errorName: 'VALIDATION_ERROR', when: 'a query parameter fails its schema; the message names it' }] : []),
+  { status: 500, errorName: 'INTERNAL_SERVER_ERROR', when: 'an unexpected failure (never described further)' },
+  { status: 503, errorName: 'SERVICE_UNAVAILABLE', when: 'the database or catalog is throttling or down; retry after Retry-After' },
+];
+
+/** One response per status; its error_name is one of that status's cases. */
+const errorResponses = (cases: readonly ErrorCase[]) => {
+  const byStatus = new Map<number, ErrorCase[]>();
+  for (const error of cases) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
+  return Object.fromEntries(
+    [...byStatus].sort(([a], [b]) => a - b).map(([status, errors]) => {
+      const names = [...new Set(errors.map((error) => error.errorName))];
+      return [
+        String(status),
+        {
+          description: errors.map((error) => `${error.errorName}: ${error.when}`).join('; '),
+          content: {
+            'application/json': {
+              schema: {
+                allOf: [
+                  { $ref: `${COMPONENTS}Error` },
+                  { properties: { error_code: { const: status }, error_name: { enum: names } } },
+                ],
+              },
+            },
+          },
+        },
+      ];
+    }),
+  );
+};
+
+const pathParameters = (route: Route) =>
+  [...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    description: name === 'tenant_id' ? "The token's tenant" : 'The image id (percent-encoded; never contains /)',
+    schema: { type: 'string', minLength: 1 },
+  }));
+
+const queryParameters = (route: Route, contract: OperationContract) => {
+  const object = contract.query ? queryObjectOf(contract.query) : undefined;
+  const properties = (object ? (z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as Record<string, Json>;
+  const parameters = Object.entries(properties).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    ...(QUERY_DESCRIPTIONS[name] ? { description: QUERY_DESCRIPTIONS[name] } : {}),
+    schema,
+    ...(schema.type === 'array' ? { style: 'form', explode: true } : {}),
+  }));
+  if (route.version === '2') {
+    for (const name of V2_TOLERATED_QUERY_PARAMETERS.filter((name) => !(name in properties))) {
+      parameters.push({ name, in: 'query', required: false, description: "Accepted, as upstream's v2 accepts it; ignored on this route", schema: { type: 'string' } });
+    }
+  }
+  return parameters;
+};
+
+const QUERY_DESCRIPTIONS: Record<string, string> = {
+  tags: 'Repeat for several tags; an image must carry every one (AND). A comma is part of the tag.',
+  name: 'A case-sensitive substring of the image name; empty means no filter.',
+  username: "Accepted as upstream's v2 accepts it; not a filter.",
+  limit: 'Page size, 1 to 1000. With limit or marker the answer carries markers.',
+  marker: "Opaque: markers.next or markers.prev of a previous answer.",
+};
+
+const versionHeaders = {
+  'OpenStack-API-Version': { description: 'data-processing 2.0', schema: { type: 'string', const: 'data-processing 2.0' } },
+  Vary: { schema: { type: 'string', const: 'OpenStack-API-Version' } },
+};
+
+const describeRoute = (operation: Operation, route: Route) => {
+  const contract: OperationContract = contracts[operation.name as keyof typeof contracts];
+  const { success } = contract;
+  const bodyName = contract.body ? componentName(requestSchemaNames, contract.body, operation.name) : undefined;
+  const responseName = success.schema ? componentName(responseSchemaNames, success.schema, operation.name) : undefined;
+  const parameters = [
+    ...pathParameters(route),
+    ...queryParameters(route, contract),
+    ...(route.version === '2'
+      ? [{ name: 'OpenStack-API-Version', in: 'header', required: false, description: 'data-processing 2.0 or latest', schema: { type: 'string' } }]
+      : []),
+  ];
+  const responses: Json = {
+    [String(success.status)]: {
+      description: success.description,
+      ...(route.version === '2' ? { headers: versionHeaders } : {}),
+      ...(responseName ? { content: { 'application/json': { schema: { $ref: `${COMPONENTS}${responseName}` } } } } : {}),
+    },
+    ...errorResponses([...edgeErrors(route, contract), ...contract.errors]),
+  };
+  return {
+    operationId: `${operation.name}-v${route.version}`,
+    summary: operation.summary,
+    tags: [`v${route.version}`],
+    'x-operation': operation.name,
+    parameters,
+    ...(bodyName ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `${COMPONENTS}${bodyName}` } } } } } : {}),
+    responses,
+  };
+};
+
+export const buildOpenApiDocument = (version: string) => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const operation of operations as readonly Operation[]) {
+    for (const route of operation.routes) {
+      paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: describeRoute(operation, route) };
+    }
+  }
+  const byName = (names: Map<z.ZodType, string>) => Object.fromEntries([...names].map(([schema, name]) => [name, schema]));
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sahara-compatible image registry',
+      version,
+      summary: 'The OpenStack Data Processing (Sahara) image registry API, v1.1 and v2',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    servers: [{ url: 'http://127.0.0.1:8386', description: 'npm start' }],
+    security: [{ authToken: [] }, { bearer: [] }],
+    tags: [
+      { name: 'v1.1', description: "Sahara API v1.1: the tenant in the path must be the token's" },
+      { name: 'v2', description: 'Sahara API v2: the tenant comes from the token' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'What python-saharaclient sends' },
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+      schemas: { ...namedSchemas('input', byName(requestSchemaNames)), ...namedSchemas('output', byName(responseSchemaNames)) },
+    },
+  };
+};

@@ -1,0 +1,72 @@
+import type * as z from 'zod';
+import type { OperationName } from '../routes.ts';
+import { errorResponse, imageListResponse, imageResponse, tagListResponse } from './response-schemas.ts';
+import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
+
+/** An error an operation itself may answer (the HTTP edge's own are added by the route's traits). */
+export interface ErrorCase {
+  readonly status: number;
+  readonly errorName: string;
+  readonly when: string;
+}
+
+/**
+ * What one operation reads and answers: the schemas its handler validates with, its success and
+ * the errors of its own. Handlers take their schemas from here and the OpenAPI description is
+ * generated from it, so the two cannot disagree.
+ */
+export interface OperationContract {
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly success: { readonly status: 200 | 202 | 204; readonly description: string; readonly schema?: z.ZodType };
+  readonly errors: readonly ErrorCase[];
+}
+
+const notFound: ErrorCase = { status: 404, errorName: 'NOT_FOUND', when: 'the image catalog does not know the image' };
+const tagLimit: ErrorCase = { status: 400, errorName: 'VALIDATION_ERROR', when: 'the image would carry more than 50 tags' };
+
+export const contracts = {
+  'list-images': {
+    query: listImagesQuery,
+    success: { status: 200, description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker', schema: imageListResponse },
+    errors: [],
+  },
+  'show-image': {
+    success: { status: 200, description: 'The image', schema: imageResponse },
+    errors: [notFound, { status: 400, errorName: 'IMAGE_NOT_REGISTERED', when: 'the catalog knows the image but it is not registered' }],
+  },
+  'register-image': {
+    body: registerImageBody,
+    success: { status: 202, description: 'The registered image', schema: imageResponse },
+    errors: [notFound],
+  },
+  'unregister-image': {
+    success: { status: 204, description: 'Unregistered (also when it was not registered)' },
+    errors: [notFound],
+  },
+  'tag-image': {
+    body: tagsBody,
+    success: { status: 202, description: 'The image with the tags added', schema: imageResponse },
+    errors: [notFound, tagLimit],
+  },
+  'untag-image': {
+    body: tagsBody,
+    success: { status: 202, description: 'The image with the tags removed', schema: imageResponse },
+    errors: [notFound],
+  },
+  'get-image-tags': {
+    success: { status: 200, description: "The image's tags, registered or not", schema: tagListResponse },
+    errors: [notFound],
+  },
+  'replace-image-tags': {
+    body: tagsBody,
+    success: { status: 200, description: 'The image carrying exactly the given tags', schema: imageResponse },
+    errors: [notFound, tagLimit],
+  },
+  'delete-image-tags': {
+    success: { status: 204, description: 'Every tag removed (also when there were none)' },
+    errors: [notFound],
+  },
+} as const satisfies Record<OperationName, OperationContract>;
+
+export { errorResponse };

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+
+/**
+ * The shapes of what the API answers. renderImage() is typed by them, and the OpenAPI description
+ * (infra/openapi/) is generated from them, so the description is what the service sends.
+ */
+const timestamp = z.string().meta({ description: 'ISO 8601 UTC to the second', examples: ['2015-02-03T10:28:39Z'] });
+
+export const saharaImage = z
+  .strictObject({
+    id: z.string(),
+    name: z.string(),
+    username: z.string().meta({ description: 'The login user name; "" when the image is not registered' }),
+    description: z.string(),
+    tags: z.array(z.string()).meta({ description: 'Sorted, without duplicates' }),
+    metadata: z
+      .record(z.string(), z.union([z.string(), z.boolean()]))
+      .meta({ description: '_sahara_username, _sahara_description (when set) and _sahara_tag_<tag>: true for each tag' }),
+    status: z.string(),
+    progress: z.number(),
+    minDisk: z.number(),
+    minRam: z.number(),
+    'OS-EXT-IMG-SIZE:size': z.number(),
+    created: timestamp,
+    updated: timestamp,
+  })
+  .meta({ description: 'An image as upstream Sahara renders it, field for field' });
+
+export type SaharaImage = z.infer<typeof saharaImage>;
+
+export const imageResponse = z.strictObject({ image: saharaImage });
+
+const marker = z.string().nullable().meta({ description: 'Opaque; pass it as `marker` for that page. null: there is none' });
+
+export const imageListResponse = z.strictObject({
+  images: z.array(saharaImage),
+  markers: z
+    .strictObject({ prev: marker, next: marker })
+    .optional()
+    .meta({ description: 'Present when the request gave `limit` or `marker`' }),
+});
+
+export const tagListResponse = z.strictObject({ tags: z.array(z.string()).meta({ description: 'Sorted' }) });
+
+export const errorResponse = z
+  .strictObject({
+    error_code: z.number().int().meta({ description: 'The HTTP status' }),
+    error_name: z.string(),
+    error_message: z.string().meta({ description: 'Ends with "\\nError ID: req-<request id>", the x-openstack-request-id header' }),
+  })
+  .meta({ description: "Upstream Sahara's error body" });
