@@ -2,7 +2,7 @@ import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
 import { blankRecord, isoSeconds, isRegistered } from './image.ts';
-import type { ImageStore, Registration } from './image-store.ts';
+import type { ImageState, ImageStore, Registration } from './image-store.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
 export interface ListFilter {
@@ -25,7 +25,21 @@ export type ImageRegistry = ReturnType<typeof createImageRegistry>;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The six registry operations and their rules; knows nothing of HTTP or DynamoDB. */
+/** How many tenants' records one catalog state change writes at a time. */
+const SYNC_CONCURRENCY = 8;
+
+const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+/** The status with which the catalog reports an image that is gone for good. */
+export const DELETED_STATUS = 'DELETED';
+
+/** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
   store,
   catalog,
@@ -118,6 +132,29 @@ export const createImageRegistry = ({
     untagImage(tenant: string, imageId: string, tags: readonly string[]): Promise<ImageRecord> {
       const removed = new Set(tags);
       return changeTags(tenant, imageId, (current) => current.filter((tag) => !removed.has(tag)));
+    },
+
+    /**
+     * The catalog reports that an image changed state; every tenant's record follows. A DELETED
+     * image goes from every tenant with its tags, as upstream forgets a deleted Glance image: it
+     * leaves the lists, and its show is 404 because the catalog no longer knows it either.
+     */
+    async syncImageState(imageId: string, state: ImageState): Promise<{ tenants: number; changed: number }> {
+      const tenants = await store.findTenantsOfImage(imageId);
+      let changed = 0;
+      await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
+        if (state.status === DELETED_STATUS) {
+          await withRetries(imageId, async () => {
+            const image = await store.getImage(tenant, imageId);
+            if (!image) return;
+            await store.deleteImage(tenant, image);
+            changed++;
+          });
+        } else if (await store.updateImageState(tenant, imageId, state, now())) {
+          changed++;
+        }
+      });
+      return { tenants: tenants.length, changed };
     },
   };
 };
