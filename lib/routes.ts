@@ -22,6 +22,8 @@ export interface Operation {
   readonly tableActions: readonly TableAction[];
   /** Whether the tag index (GSI1) is queried. */
   readonly queriesTagIndex: boolean;
+  /** Whether the operation may ask the image catalog about an image (the ec2 catalog: ec2:DescribeImages). */
+  readonly callsCatalog: boolean;
   readonly routes: readonly Route[];
 }
 
@@ -34,6 +36,7 @@ export const operations = [
     access: 'read',
     tableActions: ['Query', 'BatchGetItem'],
     queriesTagIndex: true,
+    callsCatalog: false,
     routes: [{ method: 'GET', path: V1 }],
   },
   {
@@ -42,6 +45,7 @@ export const operations = [
     access: 'read',
     tableActions: ['GetItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'GET', path: `${V1}/{image_id}` }],
   },
   {
@@ -50,6 +54,7 @@ export const operations = [
     access: 'write',
     tableActions: ['UpdateItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'POST', path: `${V1}/{image_id}` }],
   },
   {
@@ -58,6 +63,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'DeleteItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'DELETE', path: `${V1}/{image_id}` }],
   },
   {
@@ -66,6 +72,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'PutItem', 'UpdateItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'POST', path: `${V1}/{image_id}/tag` }],
   },
   {
@@ -74,6 +81,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'POST', path: `${V1}/{image_id}/untag` }],
   },
 ] as const satisfies readonly Operation[];
