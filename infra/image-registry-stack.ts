@@ -38,6 +38,13 @@ const LAMBDA_TASK_ROOT = '/var/task';
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
+/** Bundling hooks that copy a static catalog file into a function's bundle, next to index.mjs. */
+export const staticCatalogBundling = (file: string) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir: string, outputDir: string) => [`cp ${shellQuote(file)} ${shellQuote(`${outputDir}/${STATIC_CATALOG_IN_BUNDLE}`)}`],
+});
+
 /** How one function is built beyond its entry. */
 interface FunctionOptions {
   /** Whether the function asks EC2 about images: only then is the EC2 SDK bundled. */
@@ -80,16 +87,7 @@ export class ImageRegistryStack extends Stack {
       TENANT_CLAIM: props.tenantClaim,
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
     };
-    const copyStaticCatalog =
-      catalog.kind === 'static'
-        ? {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_inputDir: string, outputDir: string) => [
-              `cp ${shellQuote(catalog.file)} ${shellQuote(`${outputDir}/${STATIC_CATALOG_IN_BUNDLE}`)}`,
-            ],
-          }
-        : undefined;
+    const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
 
     const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) =>
       new NodejsFunction(this, pascalCase(name), {
