@@ -1,3 +1,5 @@
+import { DELETED_STATUS } from '../registry/image.ts';
+
 /**
  * What the registry knows of Amazon Machine Images without the EC2 SDK: the id format and the
  * mapping of EC2 image states to upstream's (Glance-through-Sahara) statuses. Shared by the ec2
@@ -15,7 +17,7 @@ const STATUS_OF_STATE: ReadonlyMap<string, string> = new Map([
   ['failed', 'ERROR'],
   ['invalid', 'ERROR'],
   ['error', 'ERROR'],
-  ['deregistered', 'DELETED'],
+  ['deregistered', DELETED_STATUS],
   ['disabled', 'DEACTIVATED'],
 ]);
 

@@ -1,7 +1,7 @@
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
-import { blankRecord, isoSeconds, isRegistered } from './image.ts';
+import { blankRecord, DELETED_STATUS, isoSeconds, isRegistered } from './image.ts';
 import type { ImageState, ImageStore, Registration } from './image-store.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
@@ -35,9 +35,6 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
-
-/** The status with which the catalog reports an image that is gone for good. */
-export const DELETED_STATUS = 'DELETED';
 
 /** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
