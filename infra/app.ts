@@ -1,5 +1,6 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
 import { Annotations, App } from 'aws-cdk-lib';
+import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
 
 const app = new App();
@@ -15,6 +16,7 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
   jwtAudience: (context('jwtAudience') || 'image-registry').split(',').map((audience) => audience.trim()).filter(Boolean),
   tenantClaim: context('tenantClaim') || 'tenant_id',
   tokenHeader: context('tokenHeader') || 'X-Auth-Token',
+  catalog: catalogChoiceFromContext(context('catalog'), context('catalogFile')),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

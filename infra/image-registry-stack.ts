@@ -4,13 +4,17 @@ import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { operations, type Operation } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import type { CatalogChoice } from './catalog-choice.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -24,6 +28,28 @@ export interface ImageRegistryStackProps extends StackProps {
    * python-saharaclient sends it; API Gateway's JWT authorizer reads exactly one header.
    */
   readonly tokenHeader?: string;
+  /** Where the functions learn what an image is; default the account's AMIs (`ec2`). */
+  readonly catalog?: CatalogChoice;
+}
+
+/** Where a static catalog file lands in each function's bundle (Lambda's task root). */
+const STATIC_CATALOG_IN_BUNDLE = 'static-catalog.json';
+const LAMBDA_TASK_ROOT = '/var/task';
+
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** Bundling hooks that copy a static catalog file into a function's bundle, next to index.mjs. */
+export const staticCatalogBundling = (file: string) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir: string, outputDir: string) => [`cp ${shellQuote(file)} ${shellQuote(`${outputDir}/${STATIC_CATALOG_IN_BUNDLE}`)}`],
+});
+
+/** How one function is built beyond its entry. */
+interface FunctionOptions {
+  /** Whether the function asks EC2 about images: only then is the EC2 SDK bundled. */
+  readonly describesAmis?: boolean;
+  readonly timeout?: Duration;
 }
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -37,6 +63,9 @@ export class ImageRegistryStack extends Stack {
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
     super(scope, id, props);
     const { partitionKey, sortKey, tagIndex } = tableDefinition;
+    const catalog = props.catalog ?? { kind: 'ec2' };
+    // A broken catalog file fails the synth, not the first request.
+    if (catalog.kind === 'static') loadStaticCatalog(catalog.file);
 
     this.table = new Table(this, 'Images', {
       partitionKey: { name: partitionKey, type: AttributeType.STRING },
@@ -56,17 +85,18 @@ export class ImageRegistryStack extends Stack {
     const environment = {
       TABLE_NAME: this.table.tableName,
       TENANT_CLAIM: props.tenantClaim,
-      REGISTRY_CATALOG: 'open',
+      REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
     };
+    const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
 
-    const makeFunction = (name: string) =>
+    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) =>
       new NodejsFunction(this, pascalCase(name), {
         entry: entryOf(name),
         handler: 'handler',
         runtime: Runtime.NODEJS_24_X,
         architecture: Architecture.ARM_64,
         memorySize: 512,
-        timeout: Duration.seconds(10),
+        timeout,
         environment,
         projectRoot,
         depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
@@ -85,6 +115,9 @@ export class ImageRegistryStack extends Stack {
           externalModules: [],
           forceDockerBundling: false,
           banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+          // Leaves the EC2 SDK out of functions that never describe an AMI (lib/catalog/catalog-from-env.ts).
+          define: { 'process.env.REGISTRY_WITHOUT_EC2': JSON.stringify(String(!describesAmis)) },
+          commandHooks: copyStaticCatalog,
         },
       });
 
@@ -101,16 +134,43 @@ export class ImageRegistryStack extends Stack {
     });
 
     for (const operation of operations as readonly Operation[]) {
-      const fn = makeFunction(operation.name);
+      const describesAmis = catalog.kind === 'ec2' && operation.callsCatalog;
+      const fn = makeFunction(operation.name, { describesAmis });
       this.grantTableAccess(fn, operation);
+      if (describesAmis) this.grantDescribeImages(fn);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
       for (const route of operation.routes) {
         this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
       }
     }
 
+    if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** DescribeImages has no resource-level permissions: the resource is always `*`. */
+  private grantDescribeImages(fn: NodejsFunction) {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+  }
+
+  /**
+   * EC2 sends "EC2 AMI State Change" events for the account's AMIs to the default bus; the sync
+   * function finds every tenant's record of the AMI (an image query of GSI1) and updates or removes it.
+   */
+  private addAmiStateSync(fn: NodejsFunction) {
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }),
+    );
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }),
+    );
+    new Rule(this, 'AmiStateChanges', {
+      description: 'EC2 AMI state changes, to keep the image registry\'s records of AMIs fresh',
+      eventPattern: { source: ['aws.ec2'], detailType: ['EC2 AMI State Change'] },
+      targets: [new LambdaFunction(fn)],
+    });
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */

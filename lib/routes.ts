@@ -27,6 +27,8 @@ export interface Operation {
   readonly tableActions: readonly TableAction[];
   /** Whether the tag index (GSI1) is queried. */
   readonly queriesTagIndex: boolean;
+  /** Whether the operation may ask the image catalog about an image (the ec2 catalog: ec2:DescribeImages). */
+  readonly callsCatalog: boolean;
   readonly routes: readonly Route[];
 }
 
@@ -40,6 +42,7 @@ export const operations = [
     access: 'read',
     tableActions: ['Query', 'BatchGetItem'],
     queriesTagIndex: true,
+    callsCatalog: false,
     routes: [
       { method: 'GET', path: V1, version: '1.1' },
       { method: 'GET', path: V2, version: '2' },
@@ -51,6 +54,7 @@ export const operations = [
     access: 'read',
     tableActions: ['GetItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [
       { method: 'GET', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'GET', path: `${V2}/{image_id}`, version: '2' },
@@ -62,6 +66,7 @@ export const operations = [
     access: 'write',
     tableActions: ['UpdateItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [
       { method: 'POST', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'POST', path: `${V2}/{image_id}`, version: '2' },
@@ -73,6 +78,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'DeleteItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [
       { method: 'DELETE', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'DELETE', path: `${V2}/{image_id}`, version: '2' },
@@ -84,6 +90,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'PutItem', 'UpdateItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'POST', path: `${V1}/{image_id}/tag`, version: '1.1' }],
   },
   {
@@ -92,6 +99,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'POST', path: `${V1}/{image_id}/untag`, version: '1.1' }],
   },
   {
@@ -100,6 +108,7 @@ export const operations = [
     access: 'read',
     tableActions: ['GetItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'GET', path: `${V2}/{image_id}/tags`, version: '2' }],
   },
   {
@@ -108,6 +117,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'PUT', path: `${V2}/{image_id}/tags`, version: '2' }],
   },
   {
@@ -116,6 +126,7 @@ export const operations = [
     access: 'write',
     tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
     queriesTagIndex: false,
+    callsCatalog: true,
     routes: [{ method: 'DELETE', path: `${V2}/{image_id}/tags`, version: '2' }],
   },
 ] as const satisfies readonly Operation[];

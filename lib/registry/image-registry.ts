@@ -1,8 +1,8 @@
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
-import { blankRecord, isoSeconds, isRegistered } from './image.ts';
-import type { ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
+import { blankRecord, DELETED_STATUS, isoSeconds, isRegistered } from './image.ts';
+import type { ImageState, ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
 export interface ListFilter {
@@ -38,7 +38,18 @@ export type ImageRegistry = ReturnType<typeof createImageRegistry>;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The registry operations and their rules; knows nothing of HTTP or DynamoDB. */
+/** How many tenants' records one catalog state change writes at a time. */
+const SYNC_CONCURRENCY = 8;
+
+const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+/** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
   store,
   catalog,
@@ -177,6 +188,29 @@ export const createImageRegistry = ({
     /** v2's DELETE of the tags; a no-op (still a success) for an image without tags. */
     async removeAllImageTags(tenant: string, imageId: string): Promise<void> {
       await changeTags(tenant, imageId, () => []);
+    },
+
+    /**
+     * The catalog reports that an image changed state; every tenant's record follows. A DELETED
+     * image goes from every tenant with its tags, as upstream forgets a deleted Glance image: it
+     * leaves the lists, and its show is 404 because the catalog no longer knows it either.
+     */
+    async syncImageState(imageId: string, state: ImageState): Promise<{ tenants: number; changed: number }> {
+      const tenants = await store.findTenantsOfImage(imageId);
+      let changed = 0;
+      await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
+        if (state.status === DELETED_STATUS) {
+          await withRetries(imageId, async () => {
+            const image = await store.getImage(tenant, imageId);
+            if (!image) return;
+            await store.deleteImage(tenant, image);
+            changed++;
+          });
+        } else if (await store.updateImageState(tenant, imageId, state, now())) {
+          changed++;
+        }
+      });
+      return { tenants: tenants.length, changed };
     },
   };
 };

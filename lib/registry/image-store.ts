@@ -14,6 +14,14 @@ export interface ScanOptions {
   readonly expected?: number | undefined;
 }
 
+/** The part of an image's facts that changes after the image is made. */
+export interface ImageState {
+  readonly status: string;
+  readonly progress: number;
+  /** When the catalog saw the change; a report older than the one applied last is ignored. */
+  readonly changedAt: string;
+}
+
 export interface Registration {
   readonly username: string;
   /** Absent: keep the current description (empty for a new record). */
@@ -41,4 +49,14 @@ export interface ImageStore {
   writeTags(tenant: string, current: ImageRecord, change: TagChange, now: string): Promise<ImageRecord>;
   /** Removes the record and its index entries, atomically. */
   deleteImage(tenant: string, current: ImageRecord): Promise<void>;
+  /**
+   * Every tenant holding a record of the image, in no particular order. Read from an index that
+   * may lag the records by a moment.
+   */
+  findTenantsOfImage(imageId: string): Promise<string[]>;
+  /**
+   * Sets the record's status and progress, unless the record is gone or a newer state was applied.
+   * Whether it was applied.
+   */
+  updateImageState(tenant: string, imageId: string, state: ImageState, now: string): Promise<boolean>;
 }

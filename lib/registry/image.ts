@@ -29,6 +29,9 @@ export interface ImageRecord {
   readonly version: number;
 }
 
+/** The status with which a catalog reports an image that is gone for good (Glance's `deleted`). */
+export const DELETED_STATUS = 'DELETED';
+
 export const isRegistered = (image: Pick<ImageRecord, 'username'>): boolean => image.username !== '';
 
 /** An image the catalog knows but the tenant has no record of yet. */

@@ -27,6 +27,8 @@ const UNPROCESSED_RETRIES = 8;
 interface ImageItem {
   PK: string;
   SK: string;
+  GSI1PK: string;
+  GSI1SK: string;
   id: string;
   username: string;
   description: string;
@@ -39,6 +41,7 @@ interface ImageItem {
 
 const toItem = (tenant: string, image: ImageRecord): ImageItem => ({
   ...keys.image(tenant, image.id),
+  ...keys.imageIndex(tenant, image.id),
   id: image.id,
   username: image.username,
   description: image.description,
@@ -56,6 +59,11 @@ const fromItem = (item: Record<string, unknown>): ImageRecord => {
 
 const byId = (a: ImageRecord, b: ImageRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const IMAGE_PREFIX = keys.imageSortKeyPrefix;
+
+const imageIndexValues = (tenant: string, imageId: string) => {
+  const { GSI1PK, GSI1SK } = keys.imageIndex(tenant, imageId);
+  return { ':imageIndexPK': GSI1PK, ':imageIndexSK': GSI1SK };
+};
 
 /** Attribute names go through placeholders, so DynamoDB's reserved words never bite. */
 const attributeNames = (...names: string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
@@ -231,14 +239,16 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
             Key: keys.image(tenant, imageId),
             UpdateExpression: [
               'SET #id = :id, #username = :username, #facts = :facts, #updatedAt = :now',
+              '#GSI1PK = :imageIndexPK, #GSI1SK = :imageIndexSK',
               '#createdAt = if_not_exists(#createdAt, :now)',
               '#tags = if_not_exists(#tags, :noTags)',
               description === undefined ? '#description = if_not_exists(#description, :empty)' : '#description = :description',
               '#version = if_not_exists(#version, :zero) + :one',
             ].join(', '),
-            ExpressionAttributeNames: attributeNames('id', 'username', 'facts', 'updatedAt', 'createdAt', 'tags', 'description', 'version'),
+            ExpressionAttributeNames: attributeNames('id', 'username', 'facts', 'updatedAt', 'GSI1PK', 'GSI1SK', 'createdAt', 'tags', 'description', 'version'),
             ExpressionAttributeValues: {
               ':id': imageId,
+              ...imageIndexValues(tenant, imageId),
               ':username': username,
               ':facts': facts,
               ':now': now,
@@ -263,10 +273,17 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               Update: {
                 TableName,
                 Key: keys.image(tenant, current.id),
-                UpdateExpression: 'SET #tags = :tags, #updatedAt = :now, #version = :next',
+                // The index entry is set again so that records written before it existed gain it.
+                UpdateExpression: 'SET #tags = :tags, #updatedAt = :now, #version = :next, #GSI1PK = :imageIndexPK, #GSI1SK = :imageIndexSK',
                 ConditionExpression: '#version = :expected',
-                ExpressionAttributeNames: attributeNames('tags', 'updatedAt', 'version'),
-                ExpressionAttributeValues: { ':tags': next.tags, ':now': now, ':next': next.version, ':expected': current.version },
+                ExpressionAttributeNames: attributeNames('tags', 'updatedAt', 'version', 'GSI1PK', 'GSI1SK'),
+                ExpressionAttributeValues: {
+                  ':tags': next.tags,
+                  ':now': now,
+                  ':next': next.version,
+                  ':expected': current.version,
+                  ...imageIndexValues(tenant, current.id),
+                },
               },
             };
       // A full replacement (50 tags out, 50 in) is 101 items, one over the transaction limit. The
@@ -312,6 +329,40 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               }),
             ),
       );
+    },
+
+    async findTenantsOfImage(imageId) {
+      const { tagIndex } = tableDefinition;
+      const entries = await queryAll({
+        IndexName: tagIndex.name,
+        KeyConditionExpression: `${tagIndex.partitionKey} = :pk`,
+        ExpressionAttributeValues: { ':pk': keys.imageIndexPartition(imageId) },
+        ProjectionExpression: tagIndex.sortKey,
+      });
+      return entries.map((entry) => keys.tenantOf(entry[tagIndex.sortKey] as string));
+    },
+
+    async updateImageState(tenant, imageId, { status, progress, changedAt }, now) {
+      try {
+        await callDynamoDb(() =>
+          client.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.image(tenant, imageId),
+              UpdateExpression:
+                'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
+              // Never create a record, and never let a late report undo a newer one.
+              ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)',
+              ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),
+              ExpressionAttributeValues: { ':status': status, ':progress': progress, ':changedAt': changedAt, ':now': now, ':one': 1 },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     },
   };
 };

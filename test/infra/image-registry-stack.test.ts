@@ -1,23 +1,20 @@
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ImageRegistryStack } from '../../infra/image-registry-stack.ts';
 import { operations } from '../../lib/routes.ts';
+import { actionsOf, bundleOf, findFunction, synthesize, type Resources } from '../support/stack-template.ts';
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
 describe('ImageRegistryStack template', () => {
+  let app: App;
   let template: Template;
 
   beforeAll(() => {
-    const app = new App();
-    const stack = new ImageRegistryStack(app, 'Test', {
-      jwtIssuer: 'https://issuer.example.com/',
-      jwtAudience: ['registry-clients'],
-      tenantClaim: 'project_id',
-    });
-    template = Template.fromStack(stack);
-  }, 120_000);
+    ({ app, template } = synthesize());
+  }, 240_000);
 
   const resourcesOf = (type: string) => template.findResources(type) as Record<string, { Properties: any; DeletionPolicy?: string }>;
   const functionOf = (operation: string) => {
@@ -57,15 +54,15 @@ describe('ImageRegistryStack template', () => {
     });
   });
 
-  it('has one Node 24 arm64 function per operation, plus the not-found function', () => {
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 1);
-    for (const { name } of [...operations, { name: 'route-not-found' }]) {
+  it('has one Node 24 arm64 function per operation, plus the not-found and the AMI sync functions, all on the ec2 catalog', () => {
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 2);
+    for (const { name } of [...operations, { name: 'route-not-found' }, { name: 'sync-ami-state' }]) {
       const [, fn] = functionOf(name);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        Environment: { Variables: { TABLE_NAME: { Ref: expect.any(String) }, TENANT_CLAIM: 'project_id', REGISTRY_CATALOG: 'open' } },
+        Environment: { Variables: { TABLE_NAME: { Ref: expect.any(String) }, TENANT_CLAIM: 'project_id', REGISTRY_CATALOG: 'ec2' } },
       });
     }
   });
@@ -114,9 +111,10 @@ describe('ImageRegistryStack template', () => {
       expect(actionsOf(functionOf(operation.name)[0]).sort()).toEqual(expected.sort());
     }
     expect(actionsOf(functionOf('route-not-found')[0])).toEqual([]);
+    expect(actionsOf(functionOf('sync-ami-state')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
-  it('lets only list-images query the tag index', () => {
+  it('lets only list-images (tags) and sync-ami-state (an image\'s tenants) query GSI1', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -128,6 +126,51 @@ describe('ImageRegistryStack template', () => {
       },
     });
     const indexGrants = JSON.stringify(resourcesOf('AWS::IAM::Policy')).match(/\/index\/GSI1/g) ?? [];
-    expect(indexGrants).toHaveLength(1);
+    expect(indexGrants).toHaveLength(2);
+  });
+
+  describe('on the ec2 catalog (the default)', () => {
+    const catalogCallers: string[] = operations.filter((operation) => operation.callsCatalog).map((operation) => operation.name);
+
+    it('grants ec2:DescribeImages exactly to the functions whose operation may ask the catalog', () => {
+      expect(catalogCallers.length).toBeGreaterThan(0);
+      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
+        const ec2Actions = actionsOf(template, findFunction(template, name)[0]).filter((action) => action.startsWith('ec2:'));
+        expect(ec2Actions, name).toEqual(catalogCallers.includes(name) ? ['ec2:DescribeImages'] : []);
+      }
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: Match.arrayWith([{ Action: 'ec2:DescribeImages', Effect: 'Allow', Resource: '*' }]) },
+      });
+    });
+
+    it('bundles the EC2 SDK only into the functions that describe AMIs', () => {
+      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
+        const bundle = readFileSync(join(bundleOf(app, template, name), 'index.mjs'), 'utf8');
+        expect(bundle.includes('DescribeImages'), name).toBe(catalogCallers.includes(name));
+      }
+    });
+
+    it('sends EC2 AMI State Change events from the default bus to the sync function, and lets EventBridge invoke it', () => {
+      const [syncId] = findFunction(template, 'sync-ami-state');
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: ['aws.ec2'], 'detail-type': ['EC2 AMI State Change'] },
+        State: 'ENABLED',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [syncId, 'Arn'] } })],
+      });
+      const [ruleId] = Object.keys(template.findResources('AWS::Events::Rule'));
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [syncId, 'Arn'] },
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      });
+    });
+
+    it('routes no HTTP request to the sync function', () => {
+      const [syncId] = findFunction(template, 'sync-ami-state');
+      const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration') as Resources);
+      expect(integrations.filter((integration) => JSON.stringify(integration.Properties.IntegrationUri).includes(syncId))).toEqual([]);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { StaleRecordError } from '../../lib/registry/errors.ts';
 import { blankRecord, type ImageFacts } from '../../lib/registry/image.ts';
 import { diffTags } from '../../lib/registry/tag-rules.ts';
 import { createDynamoDbImageStore } from '../../lib/store/dynamodb-image-store.ts';
-import { documentClient, newTenant, TABLE_NAME, testStore } from '../support/fixtures.ts';
+import { documentClient, newAmiId, newTenant, TABLE_NAME, testStore } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, indexedImageIds, tenantItems } from '../support/table-inspection.ts';
 
 const facts: ImageFacts = { name: 'image', status: 'ACTIVE', progress: 100, minDisk: 1, minRam: 2, size: 3 };
@@ -154,5 +154,60 @@ describe('DynamoDB image store', () => {
     expect((await store.getImage(tenant, 'img'))!.tags).toContain(givenBack[0]);
     expect(await indexedImageIds(tenant, givenBack[0]!)).toEqual(['img']);
     await expectIndexMatchesRecords(tenant);
+  });
+});
+
+describe('DynamoDB image store: the records of one image across tenants', () => {
+  const state = (status: string, changedAt: string) => ({ status, progress: status === 'ACTIVE' ? 100 : 0, changedAt });
+
+  it('indexes every record under its image, whichever write made it', async () => {
+    const [registered, tagged1, tagged2] = [newTenant(), newTenant(), newTenant()];
+    const image = newAmiId();
+    await store.registerImage(registered, image, { username: 'u' }, facts, NOW);
+    await tagged(tagged1, image, ['a']); // a new record (Put)
+    await tagged(tagged2, image, ['a']);
+    await tagged(tagged2, image, ['a', 'b']); // an existing record (Update)
+    expect((await store.findTenantsOfImage(image)).sort()).toEqual([registered, tagged1, tagged2].sort());
+    expect(await store.findTenantsOfImage(newAmiId())).toEqual([]);
+  });
+
+  it('keeps image entries out of the tag partitions, and tag entries out of the image partitions', async () => {
+    const tenant = newTenant();
+    const image = newAmiId();
+    await tagged(tenant, image, ['spark']);
+    expect(await indexedImageIds(tenant, 'spark')).toEqual([image]);
+    expect((await collect(store.findImagesByTags(tenant, ['spark']))).map((record) => record.id)).toEqual([image]);
+    expect(await store.findTenantsOfImage(image)).toEqual([tenant]);
+    const record = (await tenantItems(tenant)).find((item) => item.SK === `IMAGE#${image}`);
+    expect(record).toMatchObject({ GSI1PK: `IMAGE#${image}`, GSI1SK: `TENANT#${tenant}` });
+  });
+
+  it('updates status and progress and leaves the rest of the record alone', async () => {
+    const tenant = newTenant();
+    const image = newAmiId();
+    await tagged(tenant, image, ['spark']);
+    const before = await store.registerImage(tenant, image, { username: 'u', description: 'd' }, { ...facts, status: 'SAVING', progress: 0 }, NOW);
+    expect(await store.updateImageState(tenant, image, state('ACTIVE', '2026-11-27T10:05:00.000Z'), '2026-11-27T10:05:01Z')).toBe(true);
+    expect(await store.getImage(tenant, image)).toEqual({
+      ...before,
+      facts: { ...facts, status: 'ACTIVE', progress: 100 },
+      updatedAt: '2026-11-27T10:05:01Z',
+      version: before.version + 1,
+    });
+  });
+
+  it('ignores a state older than the one applied last', async () => {
+    const tenant = newTenant();
+    const image = newAmiId();
+    await store.registerImage(tenant, image, { username: 'u' }, facts, NOW);
+    expect(await store.updateImageState(tenant, image, state('ACTIVE', '2026-11-27T10:10:00.000Z'), NOW)).toBe(true);
+    expect(await store.updateImageState(tenant, image, state('DEACTIVATED', '2026-11-27T10:09:00.000Z'), NOW)).toBe(false);
+    expect((await store.getImage(tenant, image))?.facts.status).toBe('ACTIVE');
+  });
+
+  it('never creates a record when updating the state of an image the tenant has no record of', async () => {
+    const tenant = newTenant();
+    expect(await store.updateImageState(tenant, newAmiId(), state('ACTIVE', '2026-11-27T10:10:00.000Z'), NOW)).toBe(false);
+    expect(await tenantItems(tenant)).toEqual([]);
   });
 });

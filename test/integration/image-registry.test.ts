@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../../lib/registry/errors.ts';
-import { newTenant, testRegistry } from '../support/fixtures.ts';
+import { createStaticCatalog } from '../../lib/catalog/static-catalog.ts';
+import { newAmiId, newTenant, testCatalog, testRegistry, testStore } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
 const registry = testRegistry();
@@ -125,5 +126,33 @@ describe('image registry', () => {
       registry.registerImage(tenant, 'img-storm', { username: 'v' }),
     ]);
     await expectIndexMatchesRecords(tenant);
+  });
+
+  it('lists without asking the catalog, which is why list-images is granted no catalog access (lib/routes.ts)', async () => {
+    const tenant = newTenant();
+    await registry.registerImage(tenant, 'img-spark-35', { username: 'ubuntu' });
+    await registry.tagImage(tenant, 'img-spark-35', ['spark']);
+    const catalog = testCatalog();
+    const unreachableCatalog = { ...catalog, describeImage: () => Promise.reject(new Error('the catalog was asked')) };
+    const listing = testRegistry({ catalog: unreachableCatalog });
+    expect(ids(await listing.listImages(tenant))).toEqual(['img-spark-35']);
+    expect(ids(await listing.listImages(tenant, { tags: ['spark'], name: 'spark' }))).toEqual(['img-spark-35']);
+  });
+
+  it('follows a catalog state change in every tenant that holds the image, then removes them all when it is deleted', async () => {
+    const image = newAmiId();
+    const amiRegistry = testRegistry({ catalog: createStaticCatalog({ images: [{ id: image, name: 'spark', status: 'SAVING' }] }) });
+    const tenants = Array.from({ length: 20 }, () => newTenant());
+    await Promise.all(tenants.map((tenant, i) => (i % 2 === 0 ? amiRegistry.registerImage(tenant, image, { username: 'u' }) : amiRegistry.tagImage(tenant, image, ['spark']))));
+
+    const active = { status: 'ACTIVE', progress: 100, changedAt: '2026-11-27T10:00:00.000Z' };
+    expect(await amiRegistry.syncImageState(image, active)).toEqual({ tenants: 20, changed: 20 });
+    const store = testStore();
+    for (const tenant of tenants) expect((await store.getImage(tenant, image))?.facts).toMatchObject({ status: 'ACTIVE', progress: 100 });
+
+    const deleted = { status: 'DELETED', progress: 0, changedAt: '2026-11-27T11:00:00.000Z' };
+    expect(await amiRegistry.syncImageState(image, deleted)).toEqual({ tenants: 20, changed: 20 });
+    for (const tenant of tenants) expect(await tenantItems(tenant)).toEqual([]);
+    expect(await amiRegistry.syncImageState(image, deleted)).toEqual({ tenants: 0, changed: 0 });
   });
 });

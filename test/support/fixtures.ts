@@ -21,3 +21,9 @@ export const testStore = (options: Partial<DynamoDbImageStoreOptions> = {}) =>
 
 export const testRegistry = (dependencies: Partial<RegistryDependencies> = {}) =>
   createImageRegistry({ store: testStore(), catalog: testCatalog(), ...dependencies });
+
+/**
+ * An AMI id no other test uses: AMI ids are global, and a state change reaches every tenant's
+ * record of one, so tests that sync AMI states isolate themselves by image as well as by tenant.
+ */
+export const newAmiId = () => `ami-${randomUUID().replaceAll('-', '').slice(0, 17)}`;

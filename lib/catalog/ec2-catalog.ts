@@ -1,0 +1,90 @@
+import { DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
+import { DependencyUnavailableError } from '../registry/errors.ts';
+import { isoSeconds, type ImageFacts } from '../registry/image.ts';
+import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
+import type { ImageCatalog } from './image-catalog.ts';
+
+const GIB = 1024 ** 3;
+
+/** EC2's answers for an id it will not describe to this account: the registry's 404. */
+const UNKNOWN_IMAGE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed', 'InvalidAMIID.Unavailable']);
+
+/** EC2's throttling (its own code and the generic ones) and its failures; the SDK has retried them already. */
+const TRANSIENT = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ServiceUnavailable', 'InternalError', 'Unavailable', 'TimeoutError']);
+
+const isTransient = (error: Error): boolean => {
+  if (TRANSIENT.has(error.name)) return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status === undefined) return true; // never got an HTTP answer: connection refused, reset, timed out
+  return status >= 500;
+};
+
+export interface Ec2Settings {
+  readonly region?: string | undefined;
+  /** For tests and EC2-compatible endpoints; unset in AWS. */
+  readonly endpoint?: string | undefined;
+  readonly maxAttempts?: number | undefined;
+}
+
+export const ec2SettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Ec2Settings => ({
+  region: env.AWS_REGION || undefined,
+  endpoint: env.EC2_ENDPOINT || undefined,
+  maxAttempts: env.EC2_MAX_ATTEMPTS ? Number(env.EC2_MAX_ATTEMPTS) : undefined,
+});
+
+export const createEc2Client = ({ region, endpoint, maxAttempts = 3 }: Ec2Settings = {}) =>
+  new EC2Client({
+    region,
+    endpoint,
+    maxAttempts,
+    // Three bounded attempts stay inside the function's 10 s and API Gateway's 30 s.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_500 },
+  });
+
+const rootVolumeGib = (image: Image): number => {
+  if (image.RootDeviceType !== 'ebs') return 0;
+  const root = image.BlockDeviceMappings?.find((mapping) => mapping.DeviceName === image.RootDeviceName);
+  return root?.Ebs?.VolumeSize ?? 0;
+};
+
+const createdOf = (creationDate: string | undefined): string | undefined => {
+  if (!creationDate) return undefined;
+  const date = new Date(creationDate);
+  return Number.isNaN(date.getTime()) ? undefined : isoSeconds(date);
+};
+
+/** An AMI in upstream's terms (see README, "The image catalog"). */
+export const factsOfImage = (image: Image): ImageFacts => ({
+  name: image.Name ?? image.ImageId ?? '',
+  status: statusOfAmiState(image.State),
+  progress: progressOfAmiState(image.State),
+  minDisk: rootVolumeGib(image),
+  minRam: 0,
+  size: (image.BlockDeviceMappings ?? []).reduce((total, mapping) => total + (mapping.Ebs?.VolumeSize ?? 0), 0) * GIB,
+  created: createdOf(image.CreationDate),
+});
+
+/**
+ * The AMIs this account may launch, read through DescribeImages. A deregistered AMI is gone, as a
+ * deleted Glance image is: EC2 may still describe it for a while, the registry does not know it.
+ */
+export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalog => ({
+  isWellFormedId: isAmiId,
+  async describeImage(imageId) {
+    if (!isAmiId(imageId)) return undefined;
+    let images: Image[];
+    try {
+      // Disabled and deprecated AMIs are still the account's images; upstream shows them too.
+      const output = await client.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDisabled: true, IncludeDeprecated: true }));
+      images = output.Images ?? [];
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      if (UNKNOWN_IMAGE.has(error.name)) return undefined;
+      if (isTransient(error)) throw new DependencyUnavailableError('image catalog', { cause: error });
+      throw error;
+    }
+    const image = images.find((candidate) => candidate.ImageId === imageId);
+    if (!image || image.State === 'deregistered') return undefined;
+    return factsOfImage(image);
+  },
+});

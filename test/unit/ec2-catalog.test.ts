@@ -1,0 +1,169 @@
+import { DescribeImagesCommand, EC2Client, EC2ServiceException, type Image } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogFromEnv } from '../../lib/catalog/catalog-from-env.ts';
+import { createEc2Catalog } from '../../lib/catalog/ec2-catalog.ts';
+import { DependencyUnavailableError } from '../../lib/registry/errors.ts';
+
+const AMI = 'ami-0a1b2c3d4e5f67890';
+const GIB = 1024 ** 3;
+
+/** One image as DescribeImages returns it for a private Ubuntu AMI with a data volume. */
+const sparkImage = (overrides: Partial<Image> = {}): Image => ({
+  Architecture: 'x86_64',
+  CreationDate: '2024-05-14T10:21:33.000Z',
+  ImageId: AMI,
+  ImageLocation: '123456789012/spark-3.5-ubuntu-22.04-20240514',
+  ImageType: 'machine',
+  Public: false,
+  OwnerId: '123456789012',
+  PlatformDetails: 'Linux/UNIX',
+  UsageOperation: 'RunInstances',
+  State: 'available',
+  BlockDeviceMappings: [
+    {
+      DeviceName: '/dev/sda1',
+      Ebs: { DeleteOnTermination: true, SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 20, VolumeType: 'gp3', Encrypted: false, Iops: 3000, Throughput: 125 },
+    },
+    {
+      DeviceName: '/dev/sdb',
+      Ebs: { DeleteOnTermination: true, SnapshotId: 'snap-0fedcba9876543210', VolumeSize: 100, VolumeType: 'gp3', Encrypted: false },
+    },
+    { DeviceName: '/dev/sdc', VirtualName: 'ephemeral0' },
+  ],
+  Description: 'Spark 3.5 on Ubuntu 22.04',
+  EnaSupport: true,
+  Hypervisor: 'xen',
+  Name: 'spark-3.5-ubuntu-22.04-20240514',
+  RootDeviceName: '/dev/sda1',
+  RootDeviceType: 'ebs',
+  SriovNetSupport: 'simple',
+  VirtualizationType: 'hvm',
+  BootMode: 'uefi-preferred',
+  ImdsSupport: 'v2.0',
+  ...overrides,
+});
+
+/** An error as the SDK raises it for an EC2 error response. */
+const ec2Error = (code: string, httpStatusCode: number) =>
+  new EC2ServiceException({ name: code, $fault: httpStatusCode >= 500 ? 'server' : 'client', message: code, $metadata: { httpStatusCode, attempts: 3 } });
+
+const ec2 = mockClient(EC2Client);
+const catalog = createEc2Catalog({ client: new EC2Client({ region: 'eu-west-1' }) });
+
+afterEach(() => ec2.reset());
+
+describe('ec2 catalog: AMI ids', () => {
+  it.each(['ami-0a1b2c3d', 'ami-0a1b2c3d4e5f67890'])('accepts %s (8 or 17 hex digits)', (id) => {
+    expect(catalog.isWellFormedId(id)).toBe(true);
+  });
+
+  it.each(['ami-0a1b2c3', 'ami-0a1b2c3d4e', 'ami-0A1B2C3D', 'ami-0a1b2c3g', 'snap-0a1b2c3d', 'spark-3.5', 'ami-0a1b2c3d\n', ''])(
+    'refuses %j without asking EC2',
+    async (id) => {
+      expect(catalog.isWellFormedId(id)).toBe(false);
+      expect(await catalog.describeImage(id)).toBeUndefined();
+      expect(ec2.calls()).toHaveLength(0);
+    },
+  );
+});
+
+describe('ec2 catalog: facts of an AMI', () => {
+  it('asks DescribeImages for exactly that id, disabled and deprecated images included', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
+    await catalog.describeImage(AMI);
+    expect(ec2.commandCalls(DescribeImagesCommand).map((call) => call.args[0].input)).toEqual([
+      { ImageIds: [AMI], IncludeDisabled: true, IncludeDeprecated: true },
+    ]);
+  });
+
+  it('maps name, root volume, total EBS size and creation date', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
+    expect(await catalog.describeImage(AMI)).toEqual({
+      name: 'spark-3.5-ubuntu-22.04-20240514',
+      status: 'ACTIVE',
+      progress: 100,
+      minDisk: 20,
+      minRam: 0,
+      size: 120 * GIB,
+      created: '2024-05-14T10:21:33Z',
+    });
+  });
+
+  it.each([
+    ['available', 'ACTIVE', 100],
+    ['pending', 'SAVING', 0],
+    ['failed', 'ERROR', 0],
+    ['invalid', 'ERROR', 0],
+    ['error', 'ERROR', 0],
+    ['disabled', 'DEACTIVATED', 0],
+    ['transient', 'UNKNOWN', 0],
+  ] as const)('shows state %s as %s with progress %d', async (State, status, progress) => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage({ State })] });
+    expect(await catalog.describeImage(AMI)).toMatchObject({ status, progress });
+  });
+
+  it('does not know a deregistered AMI that EC2 still describes', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage({ State: 'deregistered' })] });
+    expect(await catalog.describeImage(AMI)).toBeUndefined();
+  });
+
+  it('has minDisk 0 for an instance-store AMI, whose root is no EBS volume', async () => {
+    const image = sparkImage({
+      RootDeviceType: 'instance-store',
+      RootDeviceName: '/dev/sda1',
+      BlockDeviceMappings: [{ DeviceName: '/dev/sdb', VirtualName: 'ephemeral0' }],
+    });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [image] });
+    expect(await catalog.describeImage(AMI)).toMatchObject({ minDisk: 0, size: 0 });
+  });
+
+  it('falls back to the id for a nameless image and to the record time for an unreadable date', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage({ Name: undefined, CreationDate: 'yesterday' })] });
+    const facts = await catalog.describeImage(AMI);
+    expect(facts).toMatchObject({ name: AMI });
+    expect(facts?.created).toBeUndefined();
+  });
+
+  it('does not know an image EC2 answers with an empty list', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+    expect(await catalog.describeImage(AMI)).toBeUndefined();
+  });
+});
+
+describe('ec2 catalog: EC2 errors', () => {
+  it.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed', 'InvalidAMIID.Unavailable'])('does not know the image on %s', async (code) => {
+    ec2.on(DescribeImagesCommand).rejects(ec2Error(code, 400));
+    expect(await catalog.describeImage(AMI)).toBeUndefined();
+  });
+
+  it.each([
+    ['RequestLimitExceeded', 503],
+    ['InternalError', 500],
+    ['Unavailable', 503],
+    ['SomethingNew', 502],
+  ])('reports %s (HTTP %d) as the catalog being unavailable', async (code, status) => {
+    ec2.on(DescribeImagesCommand).rejects(ec2Error(code, status));
+    const failure = catalog.describeImage(AMI);
+    await expect(failure).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await expect(failure).rejects.toThrow('The image catalog is unavailable');
+  });
+
+  it('lets a refusal that is our own fault (missing permission) through as it is', async () => {
+    ec2.on(DescribeImagesCommand).rejects(ec2Error('UnauthorizedOperation', 403));
+    await expect(catalog.describeImage(AMI)).rejects.toMatchObject({ name: 'UnauthorizedOperation' });
+  });
+});
+
+describe('catalogFromEnv', () => {
+  it('chooses the ec2 catalog for REGISTRY_CATALOG=ec2, loading it only on a lookup', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
+    const fromEnv = catalogFromEnv({ REGISTRY_CATALOG: 'ec2', AWS_REGION: 'eu-west-1' });
+    expect(fromEnv.isWellFormedId(AMI)).toBe(true);
+    expect(fromEnv.isWellFormedId('spark-3.5')).toBe(false);
+    expect(await fromEnv.describeImage('spark-3.5')).toBeUndefined();
+    expect(ec2.calls()).toHaveLength(0);
+    expect(await fromEnv.describeImage(AMI)).toMatchObject({ name: 'spark-3.5-ubuntu-22.04-20240514', status: 'ACTIVE' });
+    expect(ec2.calls()).toHaveLength(1);
+  });
+});
