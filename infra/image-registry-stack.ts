@@ -6,11 +6,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { operations, type Operation } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { functionBundling } from './function-bundling.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -74,18 +75,8 @@ export class ImageRegistryStack extends Stack {
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
         }),
-        bundling: {
-          format: OutputFormat.ESM,
-          target: 'node24',
-          platform: 'node',
-          mainFields: ['module', 'main'],
-          minify: true,
-          logLevel: LogLevel.WARNING,
-          // The SDK is bundled, not taken from the runtime: a tree-shaken bundle loads faster.
-          externalModules: [],
-          forceDockerBundling: false,
-          banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        },
+        // Shared with the bundle budget test and the bench (infra/function-bundling.ts).
+        bundling: { ...functionBundling, logLevel: LogLevel.WARNING, forceDockerBundling: false },
       });
 
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
