@@ -272,27 +272,42 @@ const operationsTable = (figures: readonly OperationFigures[]) =>
   ]);
 
 const seedingClient = createDocumentClient({ endpoint: dynamoDb.endpoint });
+const seed = async (tenant: string, n: number) => {
+  const start = performance.now();
+  await seedImages({
+    client: seedingClient,
+    tableName: TABLE_NAME,
+    tenant,
+    images: Array.from({ length: n }, (_, i) => registeredImage(imageId(i), tagsOf(i))),
+    onProgress: progress('seeding items'),
+  });
+  return (performance.now() - start) / 1000;
+};
+const measureAll = async (tenant: string, n: number) => {
+  const figures: OperationFigures[] = [];
+  const operations = operationsFor(n);
+  for (const operation of operations) {
+    figures.push(await measure(tenant, operation));
+    if (process.stdout.isTTY) process.stdout.write(`\r  measured ${figures.length} / ${operations.length} operations`);
+  }
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  return figures;
+};
+
 const bySize = [];
 try {
+  // DynamoDB Local is a JVM: its first thousands of requests run slower while it compiles. A full
+  // unrecorded pass over a small tenant keeps that out of the first size's figures.
+  console.log('\nWarming up DynamoDB Local and the handlers (a full pass at N = 100, not recorded)');
+  await seed('bench-warmup', 100);
+  await measureAll('bench-warmup', 100);
+
   for (const n of sizes) {
     const tenant = `bench-${n}`;
     console.log(`\nN = ${n.toLocaleString('en')} registered images (tenant ${tenant})`);
-    const seedStart = performance.now();
-    await seedImages({
-      client: seedingClient,
-      tableName: TABLE_NAME,
-      tenant,
-      images: Array.from({ length: n }, (_, i) => registeredImage(imageId(i), tagsOf(i))),
-      onProgress: progress('seeding items'),
-    });
-    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const seedSeconds = await seed(tenant, n);
     console.log(`  seeded in ${seedSeconds.toFixed(1)} s; running ${iterations} iterations of each operation (lists of thousands: ${TIME_BUDGET_MS / 1000} s each)`);
-    const figures: OperationFigures[] = [];
-    for (const operation of operationsFor(n)) {
-      figures.push(await measure(tenant, operation));
-      if (process.stdout.isTTY) process.stdout.write(`\r  measured ${figures.length} / ${operationsFor(n).length} operations`);
-    }
-    if (process.stdout.isTTY) process.stdout.write('\n');
+    const figures = await measureAll(tenant, n);
     console.log(`\n${operationsTable(figures)}`);
     const upstream = UPSTREAM_LIST_BY_TAG_MS[n];
     if (upstream !== undefined) {
