@@ -8,13 +8,14 @@ import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { operations, type Operation } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
+import { functionBundling, functionDefines } from './function-bundling.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -104,19 +105,12 @@ export class ImageRegistryStack extends Stack {
           retention: RetentionDays.ONE_MONTH,
           removalPolicy: RemovalPolicy.DESTROY,
         }),
+        // Shared with the bundle budget test and the bench (infra/function-bundling.ts).
         bundling: {
-          format: OutputFormat.ESM,
-          target: 'node24',
-          platform: 'node',
-          mainFields: ['module', 'main'],
-          minify: true,
+          ...functionBundling,
           logLevel: LogLevel.WARNING,
-          // The SDK is bundled, not taken from the runtime: a tree-shaken bundle loads faster.
-          externalModules: [],
           forceDockerBundling: false,
-          banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-          // Leaves the EC2 SDK out of functions that never describe an AMI (lib/catalog/catalog-from-env.ts).
-          define: { 'process.env.REGISTRY_WITHOUT_EC2': JSON.stringify(String(!describesAmis)) },
+          define: functionDefines({ describesAmis }),
           commandHooks: copyStaticCatalog,
         },
       });

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { channel } from 'node:diagnostics_channel';
+import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DynamoDbSettings {
@@ -14,16 +15,64 @@ export const dynamoDbSettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): D
   maxAttempts: env.DYNAMODB_MAX_ATTEMPTS ? Number(env.DYNAMODB_MAX_ATTEMPTS) : undefined,
 });
 
-export const createDocumentClient = ({ endpoint, region, maxAttempts = 3 }: DynamoDbSettings = {}) =>
-  DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint,
-      region: region ?? (endpoint ? 'local' : undefined),
-      // DynamoDB Local accepts any credentials; in AWS the function's role provides them.
-      ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-      maxAttempts,
-      // A hung connection should become a retry, then a 503, well inside API Gateway's 30 s.
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
+/** One DynamoDB call as seen from outside the SDK: what was asked, how long it took, what it cost. */
+export interface DynamoDbCall {
+  /** The DynamoDB action: `GetItem`, `Query`, `TransactWriteItems`... */
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
+  /** performance.now() when the call entered the SDK and when its answer (or failure) left it, retries included. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  /** What DynamoDB reported; observed calls ask for it (`ReturnConsumedCapacity: TOTAL`). */
+  readonly consumedCapacity: readonly ConsumedCapacity[];
+  readonly failed: boolean;
+}
+
+/**
+ * Every call of every client made here is published on this channel while someone subscribes to
+ * it: the bench and the DynamoDB floor tests, which observe the very client the handlers use. With
+ * no subscriber the middleware costs one property read and the request is left untouched.
+ */
+export const dynamoDbCallChannel = channel('image-registry:dynamodb-call');
+
+const capacityOf = (output: unknown): ConsumedCapacity[] => {
+  const reported = (output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] } | undefined)?.ConsumedCapacity;
+  return reported === undefined ? [] : Array.isArray(reported) ? reported : [reported];
+};
+
+const observeCalls = (client: DynamoDBClient) =>
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!dynamoDbCallChannel.hasSubscribers) return next(args);
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity ??= 'TOTAL';
+      const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const startedAt = performance.now();
+      const publish = (output: unknown, failed: boolean) =>
+        dynamoDbCallChannel.publish({ action, input, startedAt, endedAt: performance.now(), consumedCapacity: capacityOf(output), failed } satisfies DynamoDbCall);
+      try {
+        const result = await next(args);
+        publish(result.output, false);
+        return result;
+      } catch (error) {
+        publish(error, true);
+        throw error;
+      }
+    },
+    // The outermost step, so the time covers serialization, signing, retries and parsing.
+    { step: 'initialize', priority: 'high', name: 'observeDynamoDbCalls' },
   );
+
+export const createDocumentClient = ({ endpoint, region, maxAttempts = 3 }: DynamoDbSettings = {}) => {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: region ?? (endpoint ? 'local' : undefined),
+    // DynamoDB Local accepts any credentials; in AWS the function's role provides them.
+    ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    maxAttempts,
+    // A hung connection should become a retry, then a 503, well inside API Gateway's 30 s.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  });
+  observeCalls(client);
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+};

@@ -52,6 +52,15 @@ const toItem = (tenant: string, image: ImageRecord): ImageItem => ({
   version: image.version,
 });
 
+/**
+ * The items one image occupies: its record and an index entry per tag, exactly as the store writes
+ * them. For bulk loading (the bench seeds thousands of images in batches); the store writes one by one.
+ */
+export const imageItems = (tenant: string, image: ImageRecord): Record<string, unknown>[] => [
+  toItem(tenant, image) as unknown as Record<string, unknown>,
+  ...image.tags.map((tag) => keys.tagEntry(tenant, image.id, tag) as unknown as Record<string, unknown>),
+];
+
 const fromItem = (item: Record<string, unknown>): ImageRecord => {
   const { id, username, description, tags, facts, createdAt, updatedAt, version } = item as unknown as ImageItem;
   return { id, username, description, tags, facts, createdAt, updatedAt, version };

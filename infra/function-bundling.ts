@@ -1,0 +1,47 @@
+import type { BuildOptions } from 'esbuild';
+import type { BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/**
+ * How every function is bundled, in one place. The CDK stack hands these to NodejsFunction; the
+ * bundle budget test and the bench build with esbuildOptions(), which passes them to esbuild the way
+ * NodejsFunction does (--bundle --platform=node --target --format --minify --main-fields --banner
+ * --external, nothing else), so what they measure is what is deployed.
+ */
+export const functionBundling = {
+  format: 'esm' as OutputFormat,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  minify: true,
+  // The SDK is bundled, not taken from the runtime: a tree-shaken bundle loads faster.
+  externalModules: [],
+  // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+  banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+} as const satisfies BundlingOptions;
+
+/**
+ * Compile-time constants of one function. A function that never describes an AMI is built with
+ * REGISTRY_WITHOUT_EC2, so esbuild drops the EC2 SDK from it (lib/catalog/catalog-from-env.ts).
+ */
+export const functionDefines = ({ describesAmis }: { describesAmis: boolean }) => ({
+  'process.env.REGISTRY_WITHOUT_EC2': JSON.stringify(String(!describesAmis)),
+});
+
+/** esbuild's options for one function: the entry, the output file and the stack's bundling. */
+export const esbuildOptions = (
+  entry: string,
+  outfile: string,
+  { describesAmis = false }: { describesAmis?: boolean } = {},
+): BuildOptions & { entryPoints: string[]; outfile: string } => ({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: functionBundling.format,
+  target: functionBundling.target,
+  mainFields: [...functionBundling.mainFields],
+  minify: functionBundling.minify,
+  external: [...functionBundling.externalModules],
+  banner: { js: functionBundling.banner },
+  define: functionDefines({ describesAmis }),
+  logLevel: 'warning',
+});

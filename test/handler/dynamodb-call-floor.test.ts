@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinition } from '../../lib/store/table-definition.ts';
+import { v1Client } from '../support/api.ts';
+import { callsDuring, capacityOf, countByAction, type DynamoDbCall } from '../support/dynamodb-calls.ts';
+import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
+import { registeredImage, seedImages } from '../support/seed-images.ts';
+
+/**
+ * The DynamoDB floor of every operation (DESIGN.md, "Performance targets"), counted on the very
+ * client the handlers use. These figures do not depend on the machine, so they are tests; the
+ * times are the bench's (npm run bench).
+ */
+const client = documentClient();
+const seed = (tenant: string, images: Parameters<typeof seedImages>[0]['images']) =>
+  seedImages({ client, tableName: TABLE_NAME, tenant, images });
+
+const idsOf = (answer: { json: { images: { id: string }[] } }) => answer.json.images.map((image) => image.id);
+const queriesOf = (calls: readonly DynamoDbCall[]) => calls.filter((call) => call.action === 'Query');
+
+describe('DynamoDB calls per operation', () => {
+  it('show reads one item', async () => {
+    const tenant = newTenant();
+    await seed(tenant, [registeredImage('img-spark-35', ['spark', '3.5'])]);
+    const { result, calls } = await callsDuring(() => v1Client(tenant).show('img-spark-35'));
+    expect(result.status).toBe(200);
+    expect(countByAction(calls)).toEqual({ GetItem: 1 });
+  });
+
+  it('register writes one item, at the first registration and at a change', async () => {
+    const api = v1Client(newTenant());
+    const first = await callsDuring(() => api.register('img-spark-35', { username: 'ubuntu' }));
+    const change = await callsDuring(() => api.register('img-spark-35', { username: 'centos', description: 'd' }));
+    expect([first.result.status, change.result.status]).toEqual([202, 202]);
+    expect(countByAction(first.calls)).toEqual({ UpdateItem: 1 });
+    expect(countByAction(change.calls)).toEqual({ UpdateItem: 1 });
+  });
+
+  it('a tag change reads the record once and writes it with its index entries in one transaction', async () => {
+    const tenant = newTenant();
+    await seed(tenant, [registeredImage('img-spark-35', ['spark'])]);
+    const api = v1Client(tenant);
+    const tag = await callsDuring(() => api.tag('img-spark-35', ['3.5', 'ubuntu']));
+    const untag = await callsDuring(() => api.untag('img-spark-35', ['spark', '3.5']));
+    const firstTagOfUnknownRecord = await callsDuring(() => api.tag('img-vanilla', ['vanilla']));
+    for (const { result, calls } of [tag, untag, firstTagOfUnknownRecord]) {
+      expect(result.status).toBe(202);
+      expect(countByAction(calls)).toEqual({ GetItem: 1, TransactWriteItems: 1 });
+    }
+  });
+
+  it('unregister reads the record once and deletes it (with its index entries) in one write', async () => {
+    const tenant = newTenant();
+    await seed(tenant, [registeredImage('img-spark-35', ['spark']), registeredImage('img-vanilla', [])]);
+    const api = v1Client(tenant);
+    const tagged = await callsDuring(() => api.unregister('img-spark-35'));
+    const untagged = await callsDuring(() => api.unregister('img-vanilla'));
+    expect([tagged.result.status, untagged.result.status]).toEqual([204, 204]);
+    expect(countByAction(tagged.calls)).toEqual({ GetItem: 1, TransactWriteItems: 1 });
+    expect(countByAction(untagged.calls)).toEqual({ GetItem: 1, DeleteItem: 1 });
+  });
+
+  describe('list by tags: one index query per tag and one batch read per 100 matches, never a scan', () => {
+    const tenant = newTenant();
+    // 250 images: `every` on all, `even` on half, `rare` on the first 10, `none` nowhere.
+    beforeAll(() =>
+      seed(
+        tenant,
+        Array.from({ length: 250 }, (_, i) =>
+          registeredImage(`img-${String(i).padStart(3, '0')}`, ['every', ...(i % 2 === 0 ? ['even'] : []), ...(i < 10 ? ['rare'] : [])]),
+        ),
+      ),
+    );
+
+    it.each([
+      { tags: ['rare'], matches: 10 },
+      { tags: ['every'], matches: 250 },
+      { tags: ['every', 'even'], matches: 125 },
+      { tags: ['every', 'even', 'rare'], matches: 5 },
+      { tags: ['none'], matches: 0 },
+      { tags: ['every', 'none'], matches: 0 },
+    ])('tags $tags: $matches matches', async ({ tags, matches }) => {
+      const query = tags.map((tag) => `tags=${tag}`).join('&');
+      const { result, calls } = await callsDuring(() => v1Client(tenant).list(query));
+      expect(idsOf(result)).toHaveLength(matches);
+      const batchReads = Math.ceil(matches / 100);
+      expect(countByAction(calls)).toEqual({ Query: tags.length, ...(batchReads > 0 ? { BatchGetItem: batchReads } : {}) });
+      expect(queriesOf(calls).map((call) => call.input.IndexName)).toEqual(tags.map(() => tableDefinition.tagIndex.name));
+    });
+  });
+
+  describe('cost against the size of the catalogue', () => {
+    const small = newTenant();
+    const large = newTenant();
+    const LARGE_SIZE = 10_000;
+    // The same 100 tagged images in both tenants; the large one holds 9,900 more that carry other tags.
+    const shared = Array.from({ length: 100 }, (_, i) =>
+      registeredImage(`img-${String(i).padStart(5, '0')}`, [`group-${i % 10}`, ...(i % 4 === 0 ? ['quarter'] : [])]),
+    );
+    beforeAll(async () => {
+      const others = Array.from({ length: LARGE_SIZE - shared.length }, (_, i) =>
+        registeredImage(`other-${String(i).padStart(5, '0')}`, [], { description: 'an image that matches no query of these tests' }),
+      );
+      await Promise.all([seed(small, shared), seed(large, [...shared, ...others])]);
+    });
+
+    it('a list by tags consumes the same capacity at 100 images as at 10,000', async () => {
+      for (const query of ['tags=group-3', 'tags=quarter', 'tags=quarter&tags=group-4', 'tags=absent']) {
+        const inSmall = await callsDuring(() => v1Client(small).list(query));
+        const inLarge = await callsDuring(() => v1Client(large).list(query));
+        expect(idsOf(inLarge.result)).toEqual(idsOf(inSmall.result));
+        expect(countByAction(inLarge.calls)).toEqual(countByAction(inSmall.calls));
+        expect(capacityOf(inLarge.calls)).toEqual(capacityOf(inSmall.calls));
+      }
+      expect(capacityOf((await callsDuring(() => v1Client(large).list('tags=quarter'))).calls).read).toBeGreaterThan(0);
+    });
+
+    it('a list of all images makes one query per 1 MB page', async () => {
+      const { result, calls } = await callsDuring(() => v1Client(large).list());
+      expect(idsOf(result)).toHaveLength(LARGE_SIZE);
+      const queries = queriesOf(calls);
+      expect(countByAction(calls)).toEqual({ Query: queries.length });
+      // 10,000 records are a few MB: several pages, each but the last a full 1 MB (256 strongly
+      // consistent read units of 4 KB). A smaller Limit would show as more queries of fewer units.
+      expect(queries.length).toBeGreaterThan(1);
+      for (const page of queries.slice(0, -1)) expect(capacityOf([page]).read).toBeGreaterThanOrEqual(256);
+    });
+  });
+});
