@@ -8,7 +8,8 @@ export default defineConfig({
     setupFiles: ['test/support/test-env.ts'],
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Guards against hangs only: under load (2 cores, DynamoDB Local, parallel seeding) a test may take long.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     env: { LOG_LEVEL: 'silent' },
   },

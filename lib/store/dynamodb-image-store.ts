@@ -3,6 +3,7 @@ import {
   DeleteCommand,
   GetCommand,
   paginateQuery,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -18,6 +19,8 @@ import { callDynamoDb } from './dynamodb-errors.ts';
 import { keys, tagEntryKey } from './keys.ts';
 import { tableDefinition } from './table-definition.ts';
 
+/** Index entries asked for in the first page of each tag; most tags end within it. */
+const FIRST_TAG_PAGE = 1000;
 /** BatchGetItem reads at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
 /** TransactWriteItems takes at most 100 items. */
@@ -66,7 +69,9 @@ const fromItem = (item: Record<string, unknown>): ImageRecord => {
   return { id, username, description, tags, facts, createdAt, updatedAt, version };
 };
 
-const byId = (a: ImageRecord, b: ImageRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** DynamoDB orders string keys by their UTF-8 bytes, which is not JavaScript's UTF-16 order for every id. */
+const compareIds = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const byId = (a: ImageRecord, b: ImageRecord) => compareIds(a.id, b.id);
 const IMAGE_PREFIX = keys.imageSortKeyPrefix;
 
 const imageIndexValues = (tenant: string, imageId: string) => {
@@ -119,6 +124,66 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     if (position === undefined) return { condition: `begins_with(${sortKey}, :image)`, values: { ':image': IMAGE_PREFIX }, forward: true };
     if ('after' in position) return { condition: `${sortKey} > :bound`, values: { ':bound': `${IMAGE_PREFIX}${position.after}` }, forward: true };
     return { condition: `${sortKey} < :bound`, values: { ':bound': `${IMAGE_PREFIX}${position.before}` }, forward: false };
+  };
+
+  /**
+   * The ids that may carry every one of `tags`, in reading order. The tags' index partitions are
+   * read side by side, a page each per round, and reading stops at the first partition read to its
+   * end: an image missing from it cannot match, so a rare tag bounds the cost of a query that also
+   * names a common one. What the other partitions showed so far prunes further: they are read in
+   * id order, so an id they have passed without listing lacks that tag. The caller still checks
+   * every record's own tags.
+   */
+  const candidateIds = async (tenant: string, tags: readonly string[], range: ReturnType<typeof sortKeyRange>) => {
+    const { tagIndex } = tableDefinition;
+    const readers = tags.map((tag) => ({
+      tag,
+      ids: [] as string[],
+      seen: new Set<string>(),
+      startKey: undefined as Record<string, unknown> | undefined,
+      done: false,
+    }));
+    for (let round = 0; !readers.some((reader) => reader.done); round++) {
+      // The first page (FIRST_TAG_PAGE entries) holds most tags whole; past it, DynamoDB's 1 MB pages.
+      const limit = pageSize ?? (round === 0 ? FIRST_TAG_PAGE : undefined);
+      await Promise.all(
+        readers.map(async (reader) => {
+          const page = await callDynamoDb(() =>
+            client.send(
+              new QueryCommand({
+                TableName,
+                IndexName: tagIndex.name,
+                KeyConditionExpression: `${tagIndex.partitionKey} = :pk AND ${range.condition}`,
+                ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, reader.tag), ...range.values },
+                ScanIndexForward: range.forward,
+                ProjectionExpression: tagIndex.sortKey,
+                Limit: limit,
+                ExclusiveStartKey: reader.startKey,
+              }),
+            ),
+          );
+          for (const entry of page.Items ?? []) {
+            const id = keys.imageIdOf(entry[tagIndex.sortKey] as string);
+            reader.ids.push(id);
+            reader.seen.add(id);
+          }
+          reader.startKey = page.LastEvaluatedKey;
+          reader.done = page.LastEvaluatedKey === undefined;
+        }),
+      );
+    }
+    const complete = readers.filter((reader) => reader.done).sort((a, b) => a.ids.length - b.ids.length);
+    const partial = readers.filter((reader) => !reader.done);
+    const [smallest, ...otherComplete] = complete;
+    const passed = (reader: (typeof readers)[number], id: string) => {
+      const last = reader.ids.at(-1);
+      return last !== undefined && (range.forward ? compareIds(id, last) <= 0 : compareIds(id, last) >= 0);
+    };
+    return smallest!.ids.filter(
+      (id) =>
+        otherComplete.every((reader) => reader.seen.has(id)) &&
+        partial.every((reader) => reader.seen.has(id) || !passed(reader, id)),
+    );
   };
 
   const batchGetImages = async (tenant: string, imageIds: readonly string[]): Promise<ImageRecord[]> => {
@@ -214,25 +279,8 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     },
 
     async *findImagesByTags(tenant, tags, { position, expected } = {}) {
-      const { tagIndex } = tableDefinition;
-      const range = sortKeyRange(tagIndex.sortKey, position);
-      const idLists = await Promise.all(
-        tags.map(async (tag) => {
-          const entries = await queryAll({
-            IndexName: tagIndex.name,
-            KeyConditionExpression: `${tagIndex.partitionKey} = :pk AND ${range.condition}`,
-            ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, tag), ...range.values },
-            ScanIndexForward: range.forward,
-            ProjectionExpression: tagIndex.sortKey,
-          });
-          return entries.map((entry) => keys.imageIdOf(entry[tagIndex.sortKey] as string));
-        }),
-      );
-      idLists.sort((a, b) => a.length - b.length);
-      const [smallest = [], ...others] = idLists;
-      const otherSets = others.map((ids) => new Set(ids));
-      // In the order read: ascending, or descending before a `before` position.
-      const ids = smallest.filter((id) => otherSets.every((set) => set.has(id)));
+      const range = sortKeyRange(tableDefinition.tagIndex.sortKey, position);
+      const ids = await candidateIds(tenant, tags, range);
       // The first read is sized to what the caller expects; later ones take whole batches.
       for (let start = 0, size = Math.min(BATCH_GET_LIMIT, expected ?? BATCH_GET_LIMIT); start < ids.length; start += size, size = BATCH_GET_LIMIT) {
         const records = await batchGetImages(tenant, ids.slice(start, start + size));

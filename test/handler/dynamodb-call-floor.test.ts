@@ -114,6 +114,26 @@ describe('DynamoDB calls per operation', () => {
       expect(capacityOf((await callsDuring(() => v1Client(large).list('tags=quarter'))).calls).read).toBeGreaterThan(0);
     });
 
+    it('a list naming a rare and a common tag reads the common index no further than its first page', async () => {
+      // 3,000 images carry `common`; 5 of them also `scarce`. A small tenant holds just those 5.
+      const [crowded, sparse] = [newTenant(), newTenant()];
+      const id = (i: number) => `img-${String(i).padStart(5, '0')}`;
+      await Promise.all([
+        seed(crowded, Array.from({ length: 3_000 }, (_, i) => registeredImage(id(i), ['common', ...(i % 600 === 7 ? ['scarce'] : [])]))),
+        seed(sparse, Array.from({ length: 5 }, (_, i) => registeredImage(id(i * 600 + 7), ['common', 'scarce']))),
+      ]);
+      const inCrowded = await callsDuring(() => v1Client(crowded).list('tags=common&tags=scarce'));
+      const inSparse = await callsDuring(() => v1Client(sparse).list('tags=common&tags=scarce'));
+      expect(idsOf(inCrowded.result)).toEqual(idsOf(inSparse.result));
+      expect(idsOf(inCrowded.result)).toHaveLength(5);
+      expect(countByAction(inCrowded.calls)).toEqual({ Query: 2, BatchGetItem: 1 });
+      // One page of the common tag's 3,000 entries, then no more: the cost stops growing with it.
+      const commonPage = queriesOf(inCrowded.calls).find((call) => String((call.input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':pk']).endsWith('#TAG#common'))!;
+      expect(commonPage.input.Limit).toBe(1000);
+      const full = await callsDuring(() => v1Client(crowded).list('tags=common'));
+      expect(capacityOf(inCrowded.calls).read).toBeLessThan(capacityOf(full.calls).read / 2);
+    }, 120_000);
+
     it('a list of all images makes one query per 1 MB page', async () => {
       const { result, calls } = await callsDuring(() => v1Client(large).list());
       expect(idsOf(result)).toHaveLength(LARGE_SIZE);
