@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -74,8 +75,11 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
   const tenantOf = new Map(tokens.map(({ token, tenant }) => [token, tenant]));
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const rawPath = (request.url ?? '/').split('?', 1)[0]!;
+    // Split by hand: URL parsing rejects or rewrites request targets such as `//v1.1/...`.
+    const target = request.url ?? '/';
+    const queryStart = target.indexOf('?');
+    const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
+    const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
     const method = request.method ?? 'GET';
     const body = await readBody(request);
     if (body === undefined) {
@@ -84,7 +88,7 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
     }
     const headers = headersOf(request);
     const match = matchRoute(method, rawPath);
-    const common = { method, rawPath, rawQueryString: url.search.slice(1), headers, body, sourceIp: request.socket.remoteAddress };
+    const common = { method, rawPath, rawQueryString, headers, body, sourceIp: request.socket.remoteAddress };
 
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
@@ -108,7 +112,7 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
     send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));
   };
 
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
       // Handlers render their own failures; reaching here is a bug in the front itself.
       console.error('local front: request failed', error);
@@ -116,4 +120,25 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
       else response.destroy();
     });
   });
+  server.on('clientError', answerUnparsable);
+  return server;
+};
+
+/**
+ * A request Node's parser refuses (a request line or headers over 16 KiB, an unknown method,
+ * broken framing) never reaches `serve`; Node would answer a bare 400 or 431. It gets the normal
+ * error body instead, and the connection is closed since its framing cannot be trusted.
+ */
+const answerUnparsable = (error: Error & { code?: string }, socket: Duplex) => {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const refusal = tooLarge
+    ? new HttpError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request line and headers are limited to 16 KiB')
+    : new HttpError(400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1');
+  const result = renderError(refusal, randomUUID());
+  const body = Buffer.from(result.body ?? '');
+  const headers = Object.entries({ ...result.headers, 'content-length': body.length, connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${result.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n${headers}\r\n`), body]));
 };

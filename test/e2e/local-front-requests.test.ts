@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalFront } from '../../infra/local/local-front.ts';
+import { newTenant } from '../support/fixtures.ts';
+
+/** The local front in this process, over real HTTP: requests a client library would not send. */
+describe('local front: requests at the edge of HTTP', () => {
+  const tenant = newTenant();
+  const server = createLocalFront({ tokens: [{ token: 'edge-token', tenant }], tenantClaim: 'tenant_id' });
+  let port = 0;
+  beforeAll(async () => {
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  /** Sends raw bytes and reads the whole answer (the front closes the connection after it). */
+  const raw = async (text: string) => {
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.write(text);
+    await once(socket, 'close');
+    const answer = Buffer.concat(chunks).toString();
+    // The body is one JSON object, possibly in one chunk of chunked encoding.
+    return { status: Number(answer.split(' ', 2)[1]), body: answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1) };
+  };
+
+  it('answers a path starting with // (not a URL Node can parse) with 404 in the error body', async () => {
+    const answer = await raw(`GET //v1.1/${tenant}/images HTTP/1.1\r\nHost: x\r\nX-Auth-Token: edge-token\r\nConnection: close\r\n\r\n`);
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toMatchObject({ error_code: 404, error_name: 'NOT_FOUND' });
+  });
+
+  it('answers a request line over 16 KiB with 431 in the error body', async () => {
+    const answer = await raw(`GET /v1.1/${tenant}/images?${'tags=spark&'.repeat(2_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer.status).toBe(431);
+    expect(JSON.parse(answer.body)).toMatchObject({ error_code: 431, error_name: 'REQUEST_HEADER_FIELDS_TOO_LARGE' });
+  });
+
+  it('answers an unknown method or broken framing with 400 in the error body', async () => {
+    for (const request of ['BREW /v1.1/x/images HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /v1.1/x/images HTTP/1.1\r\nContent-Length: x\r\n\r\n']) {
+      const answer = await raw(request);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ error_code: 400, error_name: 'BAD_REQUEST' });
+    }
+  });
+});
