@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -11,6 +11,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { operations, type Operation } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from './access-scopes.ts';
+import { acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -24,6 +26,8 @@ export interface ImageRegistryStackProps extends StackProps {
    * python-saharaclient sends it; API Gateway's JWT authorizer reads exactly one header.
    */
   readonly tokenHeader?: string;
+  /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
+  readonly accessScopes?: AccessScopes;
 }
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -105,12 +109,43 @@ export class ImageRegistryStack extends Stack {
       this.grantTableAccess(fn, operation);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
       for (const route of operation.routes) {
-        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+        this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          // The authorizer refuses (403) a token without the operation's scope before the function runs.
+          authorizationScopes: [(props.accessScopes ?? DEFAULT_ACCESS_SCOPES)[operation.access]],
+        });
       }
     }
 
+    this.logApiAccess();
+    acknowledgeNagFindings(this);
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the v1.1 API is under /v1.1/{tenant_id}' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** One JSON line per request on the default stage: who called what, the answer, and why a request failed before a function ran. */
+  private logApiAccess() {
+    const logs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: logs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        time: '$context.requestTime',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        responseLength: '$context.responseLength',
+        latency: '$context.responseLatency',
+        authorizerError: '$context.authorizer.error',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */

@@ -9,6 +9,7 @@ import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { HttpError } from '../../lib/http/http-error.ts';
 import { renderError } from '../../lib/http/middleware.ts';
 import { matchRoute } from '../../lib/routes.ts';
+import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from '../access-scopes.ts';
 import type { DevToken } from './dev-tokens.ts';
 import { buildApiEvent, lambdaContext } from './lambda-event.ts';
 
@@ -37,6 +38,8 @@ export interface LocalFrontOptions {
   readonly tokens: readonly DevToken[];
   /** The claim the functions read the tenant from (TENANT_CLAIM). */
   readonly tenantClaim: string;
+  /** The scope names put on the development tokens; only their presence matters locally. */
+  readonly scopes?: AccessScopes;
 }
 
 const readBody = (request: IncomingMessage) =>
@@ -71,8 +74,8 @@ const send = (response: ServerResponse, result: ApiResult) => {
  * The local stand-in for API Gateway: matches the route table, checks the development token the
  * way the JWT authorizer would, builds the same payload 2.0 event and invokes the same handler.
  */
-export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Server => {
-  const tenantOf = new Map(tokens.map(({ token, tenant }) => [token, tenant]));
+export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_SCOPES }: LocalFrontOptions): Server => {
+  const tokenOwners = new Map(tokens.map((devToken) => [devToken.token, devToken]));
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     // Split by hand: URL parsing rejects or rewrites request targets such as `//v1.1/...`.
@@ -96,17 +99,25 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
       return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
     }
     const token = tokenOf(headers);
-    const tenant = token === undefined ? undefined : tenantOf.get(token);
-    if (tenant === undefined) {
+    const owner = token === undefined ? undefined : tokenOwners.get(token);
+    if (owner === undefined) {
       const error = new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
       return send(response, renderError(error, randomUUID()));
     }
+    const { tenant } = owner;
     const { operation, route, pathParameters } = match;
+    // As the JWT authorizer's authorizationScopes: the route's scope, checked before the function runs.
+    const granted = owner.readOnly ? [scopes.read] : [scopes.read, scopes.write];
+    if (!granted.includes(scopes[operation.access])) {
+      const error = new HttpError(403, 'FORBIDDEN', `The token lacks the '${scopes[operation.access]}' scope this request needs`);
+      return send(response, renderError(error, randomUUID()));
+    }
     const event = buildApiEvent({
       ...common,
       routeKey: `${route.method} ${route.path}`,
       pathParameters,
       claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant },
+      scopes: granted,
     });
     const handler = await loadHandler(operation.name);
     send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));

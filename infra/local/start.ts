@@ -87,7 +87,7 @@ const exampleImage = env.REGISTRY_CATALOG === sampleCatalog ? 'spark-3.5-ubuntu-
 console.log(`Image registry (Sahara image registry API v1.1) is ready.
 
   API:      ${base}/v1.1/${first!.tenant}/images
-  token:    ${first!.token}  (tenant ${first!.tenant})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
+  token:    ${first!.token}  (tenant ${first!.tenant}${first!.readOnly ? ', read-only' : ''})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}
 
