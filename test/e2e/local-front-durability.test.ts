@@ -80,11 +80,11 @@ describe('local front durability', () => {
 
     front = await startLocalFront(env);
     const restarted = front;
-    const missing: Write[] = [];
-    for (const write of acknowledged) {
+    const missing: (Write & { acknowledgedAs: number })[] = [];
+    for (const [index, write] of acknowledged.entries()) {
       const shown = await send(restarted.origin, 'GET', `/${write.image}`);
       const image = shown.json?.image;
-      if (write.kind === 'register' ? !image?.username : !image?.tags.includes(write.tag)) missing.push(write);
+      if (write.kind === 'register' ? !image?.username : !image?.tags.includes(write.tag)) missing.push({ ...write, acknowledgedAs: index + 1 });
     }
     // The index agrees with the records after the crash, too.
     const all: { id: string; tags: string[] }[] = (await send(restarted.origin, 'GET', '')).json.images;
@@ -92,7 +92,7 @@ describe('local front durability', () => {
       const byTag: { id: string }[] = (await send(restarted.origin, 'GET', `?tags=${tag}`)).json.images;
       expect(byTag.map((image) => image.id)).toEqual(all.filter((image) => image.tags.includes(tag)).map((image) => image.id));
     }
-    console.log(`durability: ${sent} writes sent, ${acknowledged.length} answered 2xx before SIGKILL, ${failed} unanswered or refused; after restart ${acknowledged.length - missing.length} of ${acknowledged.length} found, ${missing.length} lost`);
+    console.log(`durability: ${sent} writes sent, ${acknowledged.length} answered 2xx before SIGKILL, ${failed} unanswered or refused; after restart ${acknowledged.length - missing.length} of ${acknowledged.length} found, ${missing.length} lost ${JSON.stringify(missing)}`);
     expect(missing).toEqual([]);
   });
 });
