@@ -140,7 +140,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
  * broken framing) never reaches `serve`; Node would answer a bare 400 or 431. It gets the normal
  * error body instead, and the connection is closed since its framing cannot be trusted.
  */
-const answerUnparsable = (error: Error & { code?: string }, socket: Duplex) => {
+const answerUnparsable = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
   if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const refusal = tooLarge
@@ -151,5 +151,8 @@ const answerUnparsable = (error: Error & { code?: string }, socket: Duplex) => {
   const headers = Object.entries({ ...result.headers, 'content-length': body.length, connection: 'close' })
     .map(([name, value]) => `${name}: ${value}\r\n`)
     .join('');
-  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${result.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n${headers}\r\n`), body]));
+  // An answer to HEAD carries no body, even an error (RFC 9110); the client would misread one.
+  const head = error.rawPacket?.toString('latin1', 0, 5) === 'HEAD ';
+  const statusLine = `HTTP/1.1 ${result.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}`;
+  socket.end(Buffer.concat([Buffer.from(`${statusLine}\r\n${headers}\r\n`), head ? Buffer.alloc(0) : body]));
 };

@@ -52,6 +52,12 @@ describe('local front: requests at the edge of HTTP', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ error_code: 431, error_name: 'REQUEST_HEADER_FIELDS_TOO_LARGE' });
   });
 
+  it('answers an oversized HEAD with 431 and no body (found by npm run fuzz, seed 504256756)', async () => {
+    const answer = await raw(`HEAD /v1.1/${tenant}/images?${'tags=spark&'.repeat(2_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(answer.status).toBe(431);
+    expect(answer.body).toBe('');
+  });
+
   it('answers an unknown method or broken framing with 400 in the error body', async () => {
     for (const request of ['BREW /v1.1/x/images HTTP/1.1\r\nHost: x\r\n\r\n', 'GET /v1.1/x/images HTTP/1.1\r\nContent-Length: x\r\n\r\n']) {
       const answer = await raw(request);
