@@ -1,9 +1,13 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
-import { Annotations, App } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
 
 const app = new App();
+// cdk-nag's AwsSolutions rules: an unacknowledged finding fails the synth (infra/nag-acknowledgements.ts).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 const context = (key: string) => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' ? value.trim() : undefined;
@@ -17,6 +21,10 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
   tenantClaim: context('tenantClaim') || 'tenant_id',
   tokenHeader: context('tokenHeader') || 'X-Auth-Token',
   catalog: catalogChoiceFromContext(context('catalog'), context('catalogFile')),
+  accessScopes: {
+    read: context('readScope') || DEFAULT_ACCESS_SCOPES.read,
+    write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
+  },
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +16,8 @@ import { operations, type Operation } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
+import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from './access-scopes.ts';
+import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -31,6 +33,8 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly tokenHeader?: string;
   /** Where the functions learn what an image is; default the account's AMIs (`ec2`). */
   readonly catalog?: CatalogChoice;
+  /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
+  readonly accessScopes?: AccessScopes;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -134,11 +138,19 @@ export class ImageRegistryStack extends Stack {
       if (describesAmis) this.grantDescribeImages(fn);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
       for (const route of operation.routes) {
-        this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+        this.api.addRoutes({
+          path: route.path,
+          methods: [HttpMethod[route.method]],
+          integration,
+          // The authorizer refuses (403) a token without the operation's scope before the function runs.
+          authorizationScopes: [(props.accessScopes ?? DEFAULT_ACCESS_SCOPES)[operation.access]],
+        });
       }
     }
 
     if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
+    this.logApiAccess();
+    acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
@@ -147,6 +159,7 @@ export class ImageRegistryStack extends Stack {
   /** DescribeImages has no resource-level permissions: the resource is always `*`. */
   private grantDescribeImages(fn: NodejsFunction) {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+    acknowledgeDescribeImagesWildcard(fn);
   }
 
   /**
@@ -165,6 +178,28 @@ export class ImageRegistryStack extends Stack {
       eventPattern: { source: ['aws.ec2'], detailType: ['EC2 AMI State Change'] },
       targets: [new LambdaFunction(fn)],
     });
+  }
+
+  /** One JSON line per request on the default stage: who called what, the answer, and why a request failed before a function ran. */
+  private logApiAccess() {
+    const logs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+    stage.accessLogSettings = {
+      destinationArn: logs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        time: '$context.requestTime',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        responseLength: '$context.responseLength',
+        latency: '$context.responseLatency',
+        authorizerError: '$context.authorizer.error',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */

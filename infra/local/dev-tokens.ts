@@ -5,20 +5,26 @@ import { join } from 'node:path';
 export interface DevToken {
   readonly token: string;
   readonly tenant: string;
+  /** A read-only token carries the read scope only; every other token carries read and write. */
+  readonly readOnly?: boolean;
 }
 
-/** REGISTRY_DEV_TOKENS: `tokenA=tenantA,tokenB=tenantB`. */
+const READ_ONLY_SUFFIX = ':read';
+
+/** REGISTRY_DEV_TOKENS: `tokenA=tenantA,tokenB=tenantB:read` (`:read`: a read-only token). */
 export const parseDevTokens = (setting: string): DevToken[] => {
   const tokens = setting
     .split(',')
     .map((pair) => pair.trim())
     .filter(Boolean)
     .map((pair) => {
-      const [token, tenant, ...rest] = pair.split('=').map((part) => part.trim());
+      const [token, value, ...rest] = pair.split('=').map((part) => part.trim());
+      const readOnly = value?.endsWith(READ_ONLY_SUFFIX) ?? false;
+      const tenant = readOnly ? value!.slice(0, -READ_ONLY_SUFFIX.length) : value;
       if (!token || !tenant || rest.length > 0) {
-        throw new Error(`REGISTRY_DEV_TOKENS: '${pair}' is not token=tenant`);
+        throw new Error(`REGISTRY_DEV_TOKENS: '${pair}' is not token=tenant or token=tenant:read`);
       }
-      return { token, tenant };
+      return readOnly ? { token, tenant, readOnly } : { token, tenant };
     });
   if (tokens.length === 0) throw new Error('REGISTRY_DEV_TOKENS is set but names no token');
   return tokens;

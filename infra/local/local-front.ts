@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { HttpError } from '../../lib/http/http-error.ts';
 import { renderError } from '../../lib/http/middleware.ts';
 import { matchRoute } from '../../lib/routes.ts';
+import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from '../access-scopes.ts';
 import type { DevToken } from './dev-tokens.ts';
 import { buildApiEvent, lambdaContext } from './lambda-event.ts';
 
@@ -36,6 +38,8 @@ export interface LocalFrontOptions {
   readonly tokens: readonly DevToken[];
   /** The claim the functions read the tenant from (TENANT_CLAIM). */
   readonly tenantClaim: string;
+  /** The scope names put on the development tokens; only their presence matters locally. */
+  readonly scopes?: AccessScopes;
 }
 
 const readBody = (request: IncomingMessage) =>
@@ -70,12 +74,15 @@ const send = (response: ServerResponse, result: ApiResult) => {
  * The local stand-in for API Gateway: matches the route table, checks the development token the
  * way the JWT authorizer would, builds the same payload 2.0 event and invokes the same handler.
  */
-export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Server => {
-  const tenantOf = new Map(tokens.map(({ token, tenant }) => [token, tenant]));
+export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_SCOPES }: LocalFrontOptions): Server => {
+  const tokenOwners = new Map(tokens.map((devToken) => [devToken.token, devToken]));
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const rawPath = (request.url ?? '/').split('?', 1)[0]!;
+    // Split by hand: URL parsing rejects or rewrites request targets such as `//v1.1/...`.
+    const target = request.url ?? '/';
+    const queryStart = target.indexOf('?');
+    const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
+    const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
     const method = request.method ?? 'GET';
     const body = await readBody(request);
     if (body === undefined) {
@@ -84,7 +91,7 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
     }
     const headers = headersOf(request);
     const match = matchRoute(method, rawPath);
-    const common = { method, rawPath, rawQueryString: url.search.slice(1), headers, body, sourceIp: request.socket.remoteAddress };
+    const common = { method, rawPath, rawQueryString, headers, body, sourceIp: request.socket.remoteAddress };
 
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
@@ -92,23 +99,31 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
       return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
     }
     const token = tokenOf(headers);
-    const tenant = token === undefined ? undefined : tenantOf.get(token);
-    if (tenant === undefined) {
+    const owner = token === undefined ? undefined : tokenOwners.get(token);
+    if (owner === undefined) {
       const error = new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
       return send(response, renderError(error, randomUUID()));
     }
+    const { tenant } = owner;
     const { operation, route, pathParameters } = match;
+    // As the JWT authorizer's authorizationScopes: the route's scope, checked before the function runs.
+    const granted = owner.readOnly ? [scopes.read] : [scopes.read, scopes.write];
+    if (!granted.includes(scopes[operation.access])) {
+      const error = new HttpError(403, 'FORBIDDEN', `The token lacks the '${scopes[operation.access]}' scope this request needs`);
+      return send(response, renderError(error, randomUUID()));
+    }
     const event = buildApiEvent({
       ...common,
       routeKey: `${route.method} ${route.path}`,
       pathParameters,
       claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant },
+      scopes: granted,
     });
     const handler = await loadHandler(operation.name);
     send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));
   };
 
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     serve(request, response).catch((error: unknown) => {
       // Handlers render their own failures; reaching here is a bug in the front itself.
       console.error('local front: request failed', error);
@@ -116,4 +131,28 @@ export const createLocalFront = ({ tokens, tenantClaim }: LocalFrontOptions): Se
       else response.destroy();
     });
   });
+  server.on('clientError', answerUnparsable);
+  return server;
+};
+
+/**
+ * A request Node's parser refuses (a request line or headers over 16 KiB, an unknown method,
+ * broken framing) never reaches `serve`; Node would answer a bare 400 or 431. It gets the normal
+ * error body instead, and the connection is closed since its framing cannot be trusted.
+ */
+const answerUnparsable = (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const refusal = tooLarge
+    ? new HttpError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request line and headers are limited to 16 KiB')
+    : new HttpError(400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1');
+  const result = renderError(refusal, randomUUID());
+  const body = Buffer.from(result.body ?? '');
+  const headers = Object.entries({ ...result.headers, 'content-length': body.length, connection: 'close' })
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  // An answer to HEAD carries no body, even an error (RFC 9110); the client would misread one.
+  const head = error.rawPacket?.toString('latin1', 0, 5) === 'HEAD ';
+  const statusLine = `HTTP/1.1 ${result.statusCode} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}`;
+  socket.end(Buffer.concat([Buffer.from(`${statusLine}\r\n${headers}\r\n`), head ? Buffer.alloc(0) : body]));
 };

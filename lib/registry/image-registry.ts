@@ -1,5 +1,13 @@
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
-import { ConcurrentUpdateError, ImageNotFoundError, ImageNotRegisteredError, StaleRecordError, TagLimitExceededError } from './errors.ts';
+import {
+  ConcurrentUpdateError,
+  DependencyUnavailableError,
+  ImageNotFoundError,
+  ImageNotRegisteredError,
+  RegistryError,
+  StaleRecordError,
+  TagLimitExceededError,
+} from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
 import { blankRecord, DELETED_STATUS, isoSeconds, isRegistered } from './image.ts';
 import type { ImageState, ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
@@ -49,14 +57,32 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 };
 
+/**
+ * Whatever a catalog adapter throws (a timeout, a throttled or failing service, a network error)
+ * is the catalog being unavailable to us, so the caller gets a 503 to retry rather than a 500.
+ * Done once here, so no adapter and no call site can forget it.
+ */
+const guardCatalog = (catalog: ImageCatalog): ImageCatalog => ({
+  isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
+  async describeImage(imageId) {
+    try {
+      return await catalog.describeImage(imageId);
+    } catch (error) {
+      if (error instanceof RegistryError) throw error;
+      throw new DependencyUnavailableError('image catalog', { cause: error });
+    }
+  },
+});
+
 /** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
   store,
-  catalog,
+  catalog: unguardedCatalog,
   clock = () => new Date(),
   maxAttempts = 40,
   sleep = defaultSleep,
 }: RegistryDependencies) => {
+  const catalog = guardCatalog(unguardedCatalog);
   const now = () => isoSeconds(clock());
 
   const requireWellFormed = (imageId: string) => {

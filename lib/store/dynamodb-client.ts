@@ -71,7 +71,8 @@ export const createDocumentClient = ({ endpoint, region, maxAttempts = 3 }: Dyna
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts,
     // A hung connection should become a retry, then a 503, well inside API Gateway's 30 s.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    // throwOnRequestTimeout: without it the SDK only logs a warning and keeps waiting.
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   });
   observeCalls(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -9,6 +9,7 @@ import {
   type DynamoDBDocumentClient,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { randomInt } from 'node:crypto';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DependencyUnavailableError, StaleRecordError } from '../registry/errors.ts';
 import type { ImageFacts, ImageRecord } from '../registry/image.ts';
@@ -83,6 +84,14 @@ const imageIndexValues = (tenant: string, imageId: string) => {
 const attributeNames = (...names: string[]) => Object.fromEntries(names.map((name) => [`#${name}`, name]));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The version a new record starts from: random, not 1. Unregister deletes the record, so an image
+ * can be unregistered and created again; counting from 1 each time would let a writer that read
+ * the old record pass its version guard against the new one (ABA) and leave the tag index
+ * disagreeing with the record. A random start makes that a 1 in 2^47 coincidence.
+ */
+const firstVersion = () => randomInt(1, 2 ** 47);
 
 /** A write lost its race when its own guard failed or another transaction held the items. */
 const isLostRace = (error: unknown): boolean =>
@@ -300,7 +309,7 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               '#createdAt = if_not_exists(#createdAt, :now)',
               '#tags = if_not_exists(#tags, :noTags)',
               description === undefined ? '#description = if_not_exists(#description, :empty)' : '#description = :description',
-              '#version = if_not_exists(#version, :zero) + :one',
+              '#version = if_not_exists(#version, :first) + :one',
             ].join(', '),
             ExpressionAttributeNames: attributeNames('id', 'username', 'facts', 'updatedAt', 'GSI1PK', 'GSI1SK', 'createdAt', 'tags', 'description', 'version'),
             ExpressionAttributeValues: {
@@ -311,7 +320,7 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               ':now': now,
               ':noTags': [],
               ...(description === undefined ? { ':empty': '' } : { ':description': description }),
-              ':zero': 0,
+              ':first': firstVersion(),
               ':one': 1,
             },
             ReturnValues: 'ALL_NEW',
@@ -322,7 +331,12 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     },
 
     async writeTags(tenant, current, change: TagChange, now) {
-      const next: ImageRecord = { ...current, tags: change.next, updatedAt: now, version: current.version + 1 };
+      const next: ImageRecord = {
+        ...current,
+        tags: change.next,
+        updatedAt: now,
+        version: current.version === 0 ? firstVersion() : current.version + 1,
+      };
       const recordWrite: NonNullable<TransactWriteCommandInput['TransactItems']>[number] =
         current.version === 0
           ? { Put: { TableName, Item: toItem(tenant, next), ConditionExpression: 'attribute_not_exists(PK)' } }

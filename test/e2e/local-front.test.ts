@@ -95,7 +95,7 @@ describe('npm start: the local front over real HTTP', () => {
     expect(await call(tokens.alice, 'PATCH', '/v1.1/alice/images/x')).toMatchObject({ status: 405, json: { error_name: 'METHOD_NOT_ALLOWED' } });
   });
 
-  it('keeps the data in REGISTRY_DATA_DIR across a restart, and SIGTERM leaves no Java behind', async () => {
+  it('keeps the data in REGISTRY_DATA_DIR across a restart, and SIGTERM leaves no Java behind', { timeout: 120_000 }, async () => {
     expect((await call(tokens.bob, 'POST', '/v1.1/bob/images/storm-1.2-ubuntu-18.04', { username: 'storm' })).status).toBe(202);
     expect(javaProcessesUsing(dataDir)).toHaveLength(1);
     expect(await front.stop('SIGTERM')).toBe(0);
@@ -125,7 +125,7 @@ describe('npm start: settings and failures', () => {
     }
   });
 
-  it('makes one token for one tenant when REGISTRY_DEV_TOKENS is unset, and keeps it with the data', async () => {
+  it('makes one token for one tenant when REGISTRY_DEV_TOKENS is unset, and keeps it with the data', { timeout: 120_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'registry-data-'));
     try {
       const first = await startLocalFront({ REGISTRY_DATA_DIR: dataDir, REGISTRY_DEV_TOKENS: '' });

@@ -1,0 +1,12 @@
+/**
+ * The OAuth scopes the API requires: a read scope for reads, a write scope for changes (each
+ * operation's `access` in lib/routes.ts). The JWT authorizer checks them in AWS; the local front
+ * checks them on its development tokens.
+ */
+export interface AccessScopes {
+  readonly read: string;
+  readonly write: string;
+}
+
+/** Cognito-style resource-server scopes; override with the readScope / writeScope context keys. */
+export const DEFAULT_ACCESS_SCOPES: AccessScopes = { read: 'image-registry/read', write: 'image-registry/write' };

@@ -1,0 +1,182 @@
+import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DependencyUnavailableError, ImageNotFoundError } from '../../lib/registry/errors.ts';
+import { renderError } from '../../lib/http/middleware.ts';
+import type { ImageCatalog } from '../../lib/catalog/image-catalog.ts';
+import { callApi, v1Client, type ApiAnswer } from '../support/api.ts';
+import { startFaultProxy, type Fault } from '../support/fault-proxy.ts';
+import { newTenant, testCatalog, testRegistry } from '../support/fixtures.ts';
+import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
+
+// The handlers of this file talk to DynamoDB Local through the proxy (they read the endpoint when
+// first loaded, on the first call below); the table inspection still reads DynamoDB Local directly.
+const proxy = await startFaultProxy(inject('dynamodbEndpoint'));
+process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
+afterAll(() => proxy.close());
+beforeEach(() => {
+  proxy.clear();
+  proxy.reset();
+});
+
+/** lib/store/dynamodb-client.ts: the SDK tries each call this often before giving up. */
+const SDK_ATTEMPTS = 3;
+
+const expectServiceUnavailable = (answer: ApiAnswer, dependency = 'database') => {
+  expect(answer.status).toBe(503);
+  expect(answer.headers['retry-after']).toBe('1');
+  expect(answer.json).toEqual({
+    error_code: 503,
+    error_name: 'SERVICE_UNAVAILABLE',
+    error_message: expect.stringMatching(new RegExp(`^The ${dependency} is unavailable; try again shortly\\nError ID: req-\\S+$`)),
+  });
+};
+
+/** A tenant with one registered, tagged image, and a snapshot of its items. */
+const seeded = async () => {
+  const tenant = newTenant();
+  const api = v1Client(tenant);
+  expect((await api.register('img-spark-35', { username: 'ubuntu', description: 'before' })).status).toBe(202);
+  expect((await api.tag('img-spark-35', ['spark', '3.5'])).status).toBe(202);
+  return { tenant, api, before: await tenantItems(tenant) };
+};
+
+describe('DynamoDB throttling, failing or unreachable', () => {
+  const faults: Fault[] = ['throttle', 'server-error', 'reset'];
+
+  it.each(faults)('%s: 503 SERVICE_UNAVAILABLE with Retry-After after the SDK retries, then service again', async (fault) => {
+    const { tenant, api, before } = await seeded();
+    proxy.inject(fault);
+    proxy.reset();
+    expectServiceUnavailable(await api.tag('img-spark-35', ['new']));
+    expect(proxy.received).toEqual(Array(SDK_ATTEMPTS).fill('GetItem'));
+    expectServiceUnavailable(await api.list('tags=spark'));
+    expectServiceUnavailable(await api.show('img-spark-35'));
+
+    proxy.clear();
+    expect(await tenantItems(tenant)).toEqual(before);
+    const after = await api.tag('img-spark-35', ['new']);
+    expect(after.status).toBe(202);
+    expect(after.json.image.tags).toEqual(['3.5', 'new', 'spark']);
+    await expectIndexMatchesRecords(tenant);
+  });
+
+  it('a timeout (DynamoDB never answers) is a 503 after the SDK retries', { timeout: 60_000 }, async () => {
+    const { api } = await seeded();
+    proxy.inject('hang', ['GetItem']);
+    proxy.reset();
+    expectServiceUnavailable(await api.show('img-spark-35'));
+    expect(proxy.received).toEqual(Array(SDK_ATTEMPTS).fill('GetItem'));
+    proxy.clear();
+    expect((await api.show('img-spark-35')).status).toBe(200);
+  });
+
+  it.each([
+    ['tag', 'TransactWriteItems', (api: ReturnType<typeof v1Client>) => api.tag('img-spark-35', ['new', 'other'])],
+    ['untag', 'TransactWriteItems', (api: ReturnType<typeof v1Client>) => api.untag('img-spark-35', ['spark'])],
+    ['unregister', 'TransactWriteItems', (api: ReturnType<typeof v1Client>) => api.unregister('img-spark-35')],
+    ['register', 'UpdateItem', (api: ReturnType<typeof v1Client>) => api.register('img-spark-35', { username: 'other', description: 'after' })],
+  ] as const)('a %s whose write (%s) fails leaves nothing half-written', async (_name, operation, change) => {
+    for (const fault of ['throttle', 'server-error', 'reset'] as const) {
+      const { tenant, api, before } = await seeded();
+      proxy.inject(fault, [operation]);
+      proxy.reset();
+      expectServiceUnavailable(await change(api));
+      expect(proxy.received.filter((received) => received === operation)).toHaveLength(SDK_ATTEMPTS);
+      proxy.clear();
+      expect(await tenantItems(tenant)).toEqual(before);
+      await expectIndexMatchesRecords(tenant);
+      expect((await change(api)).status).toBeLessThan(300);
+      await expectIndexMatchesRecords(tenant);
+    }
+  });
+
+  it('a tag change whose answer is lost after DynamoDB applied it is all or nothing', async () => {
+    const { tenant, api } = await seeded();
+    proxy.inject('drop-response', ['TransactWriteItems']);
+    const answer = await api.tag('img-spark-35', ['new', 'other']);
+    proxy.clear();
+    // The SDK retries with the same idempotency token, so the retry may see the first write succeed.
+    expect([202, 503]).toContain(answer.status);
+    const tags = (await api.show('img-spark-35')).json.image.tags;
+    expect([['3.5', 'new', 'other', 'spark'], ['3.5', 'spark']]).toContainEqual(tags);
+    if (answer.status === 202) expect(tags).toEqual(['3.5', 'new', 'other', 'spark']);
+    await expectIndexMatchesRecords(tenant);
+  });
+});
+
+describe('tenancy is decided before anything is read', () => {
+  it('answers 403 for another tenant on every v1.1 route without a single DynamoDB request', async () => {
+    const { routesWithTenantInPath } = await import('../support/route-calls.ts');
+    const { tenant: owner, before } = await seeded();
+    const intruder = newTenant();
+    proxy.inject('reset');
+    proxy.reset();
+    const routes = routesWithTenantInPath();
+    expect(routes.length).toBeGreaterThanOrEqual(6);
+    for (const route of routes) {
+      const answer = await callApi({ ...route.call(owner, 'img-spark-35'), tenant: intruder });
+      expect(answer.status, `${route.method} ${route.path}`).toBe(403);
+      expect(answer.json.error_name).toBe('FORBIDDEN');
+    }
+    expect(proxy.received).toEqual([]);
+    proxy.clear();
+    expect(await tenantItems(owner)).toEqual(before);
+  });
+});
+
+describe('a failing image catalog', () => {
+  const failingCatalog = () => {
+    const real = testCatalog();
+    const state = { failing: true };
+    const catalog: ImageCatalog = {
+      isWellFormedId: (id) => real.isWellFormedId(id),
+      describeImage: async (id) => {
+        if (state.failing) throw Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), { name: 'TimeoutError' });
+        return real.describeImage(id);
+      },
+    };
+    return { catalog, state };
+  };
+
+  it('is DependencyUnavailableError (503 + Retry-After) on every operation that asks it, and writes nothing', async () => {
+    const tenant = newTenant();
+    const { catalog, state } = failingCatalog();
+    const registry = testRegistry({ catalog });
+    const attempts = [
+      () => registry.registerImage(tenant, 'img-plain', { username: 'u' }),
+      () => registry.tagImage(tenant, 'img-plain', ['a']),
+      () => registry.untagImage(tenant, 'img-plain', ['a']),
+      () => registry.unregisterImage(tenant, 'img-plain'),
+      () => registry.showImage(tenant, 'img-plain'),
+    ];
+    for (const attempt of attempts) {
+      const error = await attempt().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      const rendered = renderError(error, 'r1');
+      expect(rendered.statusCode).toBe(503);
+      expect(rendered.headers).toMatchObject({ 'retry-after': '1' });
+      expect(JSON.parse(rendered.body!)).toEqual({
+        error_code: 503,
+        error_name: 'SERVICE_UNAVAILABLE',
+        error_message: 'The image catalog is unavailable; try again shortly\nError ID: req-r1',
+      });
+      expect(rendered.body).not.toContain('ETIMEDOUT');
+    }
+    expect(await tenantItems(tenant)).toEqual([]);
+
+    state.failing = false;
+    expect((await registry.registerImage(tenant, 'img-plain', { username: 'u' })).username).toBe('u');
+  });
+
+  it("passes the registry's own errors from a catalog through unchanged", async () => {
+    const catalog: ImageCatalog = {
+      isWellFormedId: () => true,
+      describeImage: async (id) => {
+        throw new ImageNotFoundError(id);
+      },
+    };
+    await expect(testRegistry({ catalog }).registerImage(newTenant(), 'img-gone', { username: 'u' })).rejects.toBeInstanceOf(ImageNotFoundError);
+  });
+});

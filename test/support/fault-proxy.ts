@@ -1,0 +1,115 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+
+/**
+ * What the proxy does to a matching request instead of passing it on:
+ * - throttle: DynamoDB's 400 ThrottlingException
+ * - server-error: DynamoDB's 500 InternalServerError
+ * - reset: the connection is dropped before an answer (a network failure)
+ * - hang: no answer at all, until the client gives up (a timeout)
+ * - drop-response: the request reaches DynamoDB and is applied, then the answer is lost
+ */
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang' | 'drop-response';
+
+export interface FaultProxy {
+  /** Point the SDK here instead of at DynamoDB Local. */
+  readonly endpoint: string;
+  /** Applies `fault` to every request, or only to the named DynamoDB operations (`TransactWriteItems`). */
+  inject(fault: Fault, operations?: readonly string[]): void;
+  /** Lets every request through again. */
+  clear(): void;
+  /** The DynamoDB operations received since the last reset(), in order, faulted or not. */
+  readonly received: string[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const errorAnswer = (response: ServerResponse, status: number, type: string, message: string) => {
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': type });
+  response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }));
+};
+
+/**
+ * A fault-injecting HTTP proxy in front of DynamoDB Local: the real engine stays behind it, and the
+ * SDK sees failures the way it would from the service, so its own retries run as in AWS.
+ */
+export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => {
+  const target = new URL(upstream);
+  let active: { fault: Fault; operations?: ReadonlySet<string> | undefined } | undefined;
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+
+  const forward = (request: IncomingMessage, body: Buffer, deliver: (answer: IncomingMessage, answerBody: Buffer) => void, fail: () => void) => {
+    const outgoing = httpRequest(
+      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => deliver(answer, Buffer.concat(chunks)));
+        answer.on('error', fail);
+      },
+    );
+    outgoing.on('error', fail);
+    outgoing.end(body);
+  };
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      received.push(operation);
+      const fault = active && (!active.operations || active.operations.has(operation)) ? active.fault : undefined;
+      const body = Buffer.concat(chunks);
+      switch (fault) {
+        case 'throttle':
+          return errorAnswer(response, 400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
+        case 'server-error':
+          return errorAnswer(response, 500, 'InternalServerError', 'Internal server error');
+        case 'reset':
+          return request.socket.destroy();
+        case 'hang':
+          return; // the socket stays open and silent; close() ends it
+        case 'drop-response':
+          return forward(request, body, () => request.socket.destroy(), () => request.socket.destroy());
+        default:
+          return forward(
+            request,
+            body,
+            (answer, answerBody) => {
+              response.writeHead(answer.statusCode ?? 502, answer.headers);
+              response.end(answerBody);
+            },
+            () => request.socket.destroy(),
+          );
+      }
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    inject: (fault, operations) => {
+      active = { fault, operations: operations ? new Set(operations) : undefined };
+    },
+    clear: () => {
+      active = undefined;
+    },
+    received,
+    reset: () => {
+      received.length = 0;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+};
