@@ -1,35 +1,25 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalFront } from '../../infra/local/local-front.ts';
+import { describe, expect, it } from 'vitest';
 import { newTenant } from '../support/fixtures.ts';
+import { useInProcessFront } from '../support/in-process-front.ts';
 import { routeCalls } from '../support/route-calls.ts';
 import { tenantItems } from '../support/table-inspection.ts';
 
 /** The local front in this process, over real HTTP: requests a client library would not send. */
 describe('local front: requests at the edge of HTTP', () => {
   const tenant = newTenant();
-  const server = createLocalFront({
+  const front = useInProcessFront({
     tokens: [
       { token: 'edge-token', tenant },
       { token: 'reader-token', tenant, readOnly: true },
     ],
     tenantClaim: 'tenant_id',
   });
-  let port = 0;
-  beforeAll(async () => {
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    port = (server.address() as { port: number }).port;
-  });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
 
   /** Sends raw bytes and reads the whole answer (the front closes the connection after it). */
   const raw = async (text: string) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(front.port, '127.0.0.1');
     await once(socket, 'connect');
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -68,7 +58,7 @@ describe('local front: requests at the edge of HTTP', () => {
 
   const call = async (token: string, route: ReturnType<typeof routeCalls>[number], imageId: string) => {
     const { method, path, body } = route.call(tenant, imageId);
-    const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    const response = await fetch(`http://127.0.0.1:${front.port}${path}`, {
       method,
       headers: { 'x-auth-token': token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),

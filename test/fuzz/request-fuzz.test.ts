@@ -1,11 +1,10 @@
 import { METHODS, request as httpRequest } from 'node:http';
-import { once } from 'node:events';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalFront } from '../../infra/local/local-front.ts';
+import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../lib/routes.ts';
 import { callApi } from '../support/api.ts';
 import { newTenant, testRegistry, testStore } from '../support/fixtures.ts';
+import { useInProcessFront } from '../support/in-process-front.ts';
 import { fuzzRequest, type FuzzRequest } from '../support/request-arbitraries.ts';
 import { expectIndexMatchesRecords } from '../support/table-inspection.ts';
 
@@ -103,17 +102,7 @@ describe(`fuzz: generated requests (seed ${seed})`, () => {
   describe('over real HTTP through the local front', () => {
     const tenant = newTenant();
     const token = 'fuzz-token';
-    const server = createLocalFront({ tokens: [{ token, tenant }], tenantClaim: 'tenant_id' });
-    let port = 0;
-    beforeAll(async () => {
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      port = (server.address() as { port: number }).port;
-    });
-    afterAll(() => {
-      server.closeAllConnections();
-      server.close();
-    });
+    const front = useInProcessFront({ tokens: [{ token, tenant }], tenantClaim: 'tenant_id' });
 
     // Node's client refuses characters a request line cannot carry; those are sent encoded, as any client would.
     const requestTarget = (path: string) => path.toWellFormed().replace(/[^\x21-\x7e]/gu, (char) => encodeURIComponent(char));
@@ -123,7 +112,7 @@ describe(`fuzz: generated requests (seed ${seed})`, () => {
         const outgoing = httpRequest(
           {
             host: '127.0.0.1',
-            port,
+            port: front.port,
             // Node's server parser knows a fixed set of methods and closes the connection on others.
             method: METHODS.includes(request.method) ? request.method : 'PROPFIND',
             path: requestTarget(request.path),
