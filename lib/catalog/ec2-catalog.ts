@@ -1,4 +1,4 @@
-import { DescribeImagesCommand, EC2Client, type Image } from '@aws-sdk/client-ec2';
+import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { DependencyUnavailableError } from '../registry/errors.ts';
 import { isoSeconds, type ImageFacts } from '../registry/image.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
@@ -32,8 +32,15 @@ export const ec2SettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Ec2Set
   maxAttempts: env.EC2_MAX_ATTEMPTS ? Number(env.EC2_MAX_ATTEMPTS) : undefined,
 });
 
-export const createEc2Client = ({ region, endpoint, maxAttempts = 3 }: Ec2Settings = {}) =>
-  new EC2Client({
+/**
+ * The EC2 SDK, imported on first use. The functions' bundles leave it out (infra/function-bundling.ts):
+ * on Lambda it comes from the runtime's own SDK, so a cold start that never describes an AMI (a
+ * show of a registered image, every list) does not load its ~0.9 MB.
+ */
+const ec2Sdk = () => import('@aws-sdk/client-ec2');
+
+export const createEc2Client = async ({ region, endpoint, maxAttempts = 3 }: Ec2Settings = {}) =>
+  new (await ec2Sdk()).EC2Client({
     region,
     endpoint,
     maxAttempts,
@@ -74,6 +81,7 @@ export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalo
     if (!isAmiId(imageId)) return undefined;
     let images: Image[];
     try {
+      const { DescribeImagesCommand } = await ec2Sdk();
       // Disabled and deprecated AMIs are still the account's images; upstream shows them too.
       const output = await client.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDisabled: true, IncludeDeprecated: true }));
       images = output.Images ?? [];

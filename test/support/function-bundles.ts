@@ -21,7 +21,7 @@ export interface FunctionBundle {
   readonly gzipBytes: number;
   /** Bytes of the bundle's output by where they came from: `aws-sdk`, `zod`, `@middy`, `ours`. */
   readonly bytesBySource: Readonly<Record<string, number>>;
-  /** What the bundle still imports at run time that is not a Node.js built-in: nothing, when self-contained. */
+  /** What the bundle still imports at run time that is not a Node.js built-in, as `kind path` (`dynamic-import @aws-sdk/client-ec2`). */
   readonly externalImports: readonly string[];
 }
 
@@ -47,8 +47,8 @@ export const bundleEntry = async (name: string, entry: string, outDir: string, d
       const source = sourceOf(input);
       bytesBySource[source] = (bytesBySource[source] ?? 0) + bytesInOutput;
     }
-    for (const { path, external } of output.imports) {
-      if (external && !isBuiltin(path)) externalImports.add(path);
+    for (const { path, external, kind } of output.imports) {
+      if (external && !isBuiltin(path)) externalImports.add(`${kind} ${path}`);
     }
   }
   const content = readFileSync(file);
