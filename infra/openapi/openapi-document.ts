@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { contracts, type ErrorCase, type OperationContract } from '../../lib/http/operation-contracts.ts';
-import { errorResponse, imageListResponse, imageResponse, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
+import { errorResponse, imageListResponse, imageResponse, responseSchemas, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
 import { registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
 import { MAX_BODY_BYTES, queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware.ts';
 import { operations, type Operation, type Route } from '../../lib/routes.ts';
@@ -141,7 +141,7 @@ const describeRoute = (operation: Operation, route: Route) => {
   const contract: OperationContract = contracts[operation.name as keyof typeof contracts];
   const { success } = contract;
   const bodyName = contract.body ? componentName(requestSchemaNames, contract.body, operation.name) : undefined;
-  const responseName = success.schema ? componentName(responseSchemaNames, success.schema, operation.name) : undefined;
+  const responseName = success.schema ? componentName(responseSchemaNames, responseSchemas[success.schema], operation.name) : undefined;
   const parameters = [
     ...pathParameters(route),
     ...queryParameters(route, contract),

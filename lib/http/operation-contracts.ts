@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import type { OperationName } from '../routes.ts';
-import { errorResponse, imageListResponse, imageResponse, tagListResponse } from './response-schemas.ts';
+import type { ResponseSchemaName } from './response-schemas.ts';
 import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
 
 /** An error an operation itself may answer (the HTTP edge's own are added by the route's traits). */
@@ -18,7 +18,7 @@ export interface ErrorCase {
 export interface OperationContract {
   readonly body?: z.ZodType;
   readonly query?: z.ZodType;
-  readonly success: { readonly status: 200 | 202 | 204; readonly description: string; readonly schema?: z.ZodType };
+  readonly success: { readonly status: 200 | 202 | 204; readonly description: string; readonly schema?: ResponseSchemaName };
   readonly errors: readonly ErrorCase[];
 }
 
@@ -28,16 +28,16 @@ const tagLimit: ErrorCase = { status: 400, errorName: 'VALIDATION_ERROR', when: 
 export const contracts = {
   'list-images': {
     query: listImagesQuery,
-    success: { status: 200, description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker', schema: imageListResponse },
+    success: { status: 200, description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker', schema: 'imageList' },
     errors: [],
   },
   'show-image': {
-    success: { status: 200, description: 'The image', schema: imageResponse },
+    success: { status: 200, description: 'The image', schema: 'image' },
     errors: [notFound, { status: 400, errorName: 'IMAGE_NOT_REGISTERED', when: 'the catalog knows the image but it is not registered' }],
   },
   'register-image': {
     body: registerImageBody,
-    success: { status: 202, description: 'The registered image', schema: imageResponse },
+    success: { status: 202, description: 'The registered image', schema: 'image' },
     errors: [notFound],
   },
   'unregister-image': {
@@ -46,21 +46,21 @@ export const contracts = {
   },
   'tag-image': {
     body: tagsBody,
-    success: { status: 202, description: 'The image with the tags added', schema: imageResponse },
+    success: { status: 202, description: 'The image with the tags added', schema: 'image' },
     errors: [notFound, tagLimit],
   },
   'untag-image': {
     body: tagsBody,
-    success: { status: 202, description: 'The image with the tags removed', schema: imageResponse },
+    success: { status: 202, description: 'The image with the tags removed', schema: 'image' },
     errors: [notFound],
   },
   'get-image-tags': {
-    success: { status: 200, description: "The image's tags, registered or not", schema: tagListResponse },
+    success: { status: 200, description: "The image's tags, registered or not", schema: 'tagList' },
     errors: [notFound],
   },
   'replace-image-tags': {
     body: tagsBody,
-    success: { status: 200, description: 'The image carrying exactly the given tags', schema: imageResponse },
+    success: { status: 200, description: 'The image carrying exactly the given tags', schema: 'image' },
     errors: [notFound, tagLimit],
   },
   'delete-image-tags': {
@@ -69,4 +69,3 @@ export const contracts = {
   },
 } as const satisfies Record<OperationName, OperationContract>;
 
-export { errorResponse };
