@@ -1,4 +1,5 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
+import { isServiceFailure } from '../aws-service-failure.ts';
 import { DependencyUnavailableError } from '../registry/errors.ts';
 import { isoSeconds, type ImageFacts } from '../registry/image.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
@@ -11,13 +12,6 @@ const UNKNOWN_IMAGE = new Set(['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed'
 
 /** EC2's throttling (its own code and the generic ones) and its failures; the SDK has retried them already. */
 const TRANSIENT = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'ServiceUnavailable', 'InternalError', 'Unavailable', 'TimeoutError']);
-
-const isTransient = (error: Error): boolean => {
-  if (TRANSIENT.has(error.name)) return true;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  if (status === undefined) return true; // never got an HTTP answer: connection refused, reset, timed out
-  return status >= 500;
-};
 
 export interface Ec2Settings {
   readonly region?: string | undefined;
@@ -88,7 +82,7 @@ export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalo
     } catch (error) {
       if (!(error instanceof Error)) throw error;
       if (UNKNOWN_IMAGE.has(error.name)) return undefined;
-      if (isTransient(error)) throw new DependencyUnavailableError('image catalog', { cause: error });
+      if (isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
       throw error;
     }
     const image = images.find((candidate) => candidate.ImageId === imageId);

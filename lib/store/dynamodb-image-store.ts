@@ -13,7 +13,7 @@ import { randomInt } from 'node:crypto';
 import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DependencyUnavailableError, StaleRecordError } from '../registry/errors.ts';
 import type { ImageFacts, ImageRecord } from '../registry/image.ts';
-import type { ImageStore, ListPosition, Registration } from '../registry/image-store.ts';
+import type { ImageStore, ListPosition } from '../registry/image-store.ts';
 import type { TagChange } from '../registry/tag-rules.ts';
 import { log } from '../log.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
