@@ -77,3 +77,9 @@ export const createDocumentClient = ({ endpoint, region, maxAttempts = 3 }: Dyna
   observeCalls(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 };
+
+/** A table and the client that reaches it: what every part of the store works on. */
+export interface TableAccess {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}

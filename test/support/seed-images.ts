@@ -1,6 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ImageFacts, ImageRecord } from '../../lib/registry/image.ts';
-import { imageItems } from '../../lib/store/dynamodb-image-store.ts';
+import { imageItems } from '../../lib/store/image-item.ts';
 
 /** BatchWriteItem takes at most 25 items. */
 const BATCH_WRITE_LIMIT = 25;

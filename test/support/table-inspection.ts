@@ -1,6 +1,6 @@
 import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { keys } from '../../lib/store/keys.ts';
+import { keyNames, keys } from '../../lib/store/keys.ts';
 import { documentClient, TABLE_NAME } from './fixtures.ts';
 
 const client = documentClient();
@@ -10,7 +10,8 @@ export const tenantItems = async (tenant: string) => {
   const items: Record<string, any>[] = [];
   for await (const page of paginateScan({ client }, { TableName: TABLE_NAME, ConsistentRead: true })) {
     for (const item of page.Items ?? []) {
-      if (item.PK === keys.tenantPartition(tenant) || String(item.PK).startsWith(`${keys.tenantPartition(tenant)}#`)) items.push(item);
+      const partition = String(item[keyNames.PK]);
+      if (partition === keys.tenantPartition(tenant) || partition.startsWith(`${keys.tenantPartition(tenant)}#`)) items.push(item);
     }
   }
   return items;
@@ -21,9 +22,14 @@ export const indexedImageIds = async (tenant: string, tag: string) => {
   const ids: string[] = [];
   for await (const page of paginateQuery(
     { client },
-    { TableName: TABLE_NAME, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, tag) } },
+    {
+      TableName: TABLE_NAME,
+      IndexName: keyNames.index,
+      KeyConditionExpression: `${keyNames.GSI1PK} = :pk`,
+      ExpressionAttributeValues: { ':pk': keys.tagIndexPartition(tenant, tag) },
+    },
   )) {
-    ids.push(...(page.Items ?? []).map((item) => keys.imageIdOf(item.GSI1SK as string)));
+    ids.push(...(page.Items ?? []).map((item) => keys.imageIdOf(item[keyNames.GSI1SK] as string)));
   }
   return ids.sort();
 };
@@ -35,12 +41,12 @@ export const indexedImageIds = async (tenant: string, tag: string) => {
 export const expectIndexMatchesRecords = async (tenant: string) => {
   const items = await tenantItems(tenant);
   const fromRecords = items
-    .filter((item) => String(item.SK).startsWith('IMAGE#'))
+    .filter((item) => keys.isImageSortKey(String(item[keyNames.SK])))
     .flatMap((record) => (record.tags as string[]).map((tag) => `${record.id} ${tag}`))
     .sort();
   const fromEntries = items
-    .filter((item) => String(item.SK).startsWith('TAG#'))
-    .map((entry) => `${keys.imageIdOf(entry.GSI1SK)} ${String(entry.SK).slice('TAG#'.length)}`)
+    .filter((item) => !keys.isImageSortKey(String(item[keyNames.SK])))
+    .map((entry) => `${keys.imageIdOf(entry[keyNames.GSI1SK])} ${keys.tagOf(entry[keyNames.SK])}`)
     .sort();
   expect(fromEntries).toEqual(fromRecords);
 };
