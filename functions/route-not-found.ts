@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { apiErrors, HttpError } from '../lib/http/api-errors.ts';
 import type { ApiEvent, ApiResult } from '../lib/http/api-types.ts';
-import { HttpError } from '../lib/http/http-error.ts';
-import { errorRenderer } from '../lib/http/middleware.ts';
+import { errorRenderer } from '../lib/http/middleware/error-renderer.ts';
 import { matchRoute } from '../lib/routes.ts';
 
 /** The API's `$default` route: unknown paths and wrong methods, answered in the normal error body. */
@@ -12,9 +12,8 @@ export const handler = middy<ApiEvent, ApiResult, Error, Context>()
     const { method } = event.requestContext.http;
     const match = matchRoute(method, event.rawPath);
     if (match.kind === 'method-not-allowed') {
-      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here; use ${match.allowed.join(' or ')}`, {
-        allow: match.allowed.join(', '),
-      });
+      const allowed = match.allowed.join(' or ');
+      throw new HttpError(apiErrors.methodNotAllowed, `Method ${method} is not allowed here; use ${allowed}`, { allow: match.allowed.join(', ') });
     }
-    throw new HttpError(404, 'NOT_FOUND', `No resource at ${event.rawPath.slice(0, 200)}`);
+    throw new HttpError(apiErrors.routeNotFound, `No resource at ${event.rawPath.slice(0, 200)}`);
   });

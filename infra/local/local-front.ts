@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
-import { HttpError } from '../../lib/http/http-error.ts';
-import { renderError } from '../../lib/http/middleware.ts';
+import { apiErrors, HttpError } from '../../lib/http/api-errors.ts';
+import { renderError } from '../../lib/http/proxy-result.ts';
 import { matchRoute } from '../../lib/routes.ts';
 import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from '../access-scopes.ts';
 import type { DevToken } from './dev-tokens.ts';
@@ -86,7 +86,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     const method = request.method ?? 'GET';
     const body = await readBody(request);
     if (body === undefined) {
-      const error = new HttpError(413, 'REQUEST_ENTITY_TOO_LARGE', `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
+      const error = new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
       return send(response, renderError(error, randomUUID()));
     }
     const headers = headersOf(request);
@@ -101,7 +101,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     const token = tokenOf(headers);
     const owner = token === undefined ? undefined : tokenOwners.get(token);
     if (owner === undefined) {
-      const error = new HttpError(401, 'UNAUTHORIZED', 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
+      const error = new HttpError(apiErrors.unauthorized, 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
       return send(response, renderError(error, randomUUID()));
     }
     const { tenant } = owner;
@@ -109,7 +109,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     // As the JWT authorizer's authorizationScopes: the route's scope, checked before the function runs.
     const granted = owner.readOnly ? [scopes.read] : [scopes.read, scopes.write];
     if (!granted.includes(scopes[operation.access])) {
-      const error = new HttpError(403, 'FORBIDDEN', `The token lacks the '${scopes[operation.access]}' scope this request needs`);
+      const error = new HttpError(apiErrors.missingScope, `The token lacks the '${scopes[operation.access]}' scope this request needs`);
       return send(response, renderError(error, randomUUID()));
     }
     const event = buildApiEvent({
@@ -144,8 +144,8 @@ const answerUnparsable = (error: Error & { code?: string; rawPacket?: Buffer }, 
   if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const refusal = tooLarge
-    ? new HttpError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request line and headers are limited to 16 KiB')
-    : new HttpError(400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1');
+    ? new HttpError(apiErrors.headersTooLarge, 'The request line and headers are limited to 16 KiB')
+    : new HttpError(apiErrors.notHttp, 'The request is not valid HTTP/1.1');
   const result = renderError(refusal, randomUUID());
   const body = Buffer.from(result.body ?? '');
   const headers = Object.entries({ ...result.headers, 'content-length': body.length, connection: 'close' })

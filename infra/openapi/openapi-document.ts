@@ -5,10 +5,11 @@
  * `npm run openapi` writes it to infra/openapi/openapi.json; a test keeps that file current.
  */
 import * as z from 'zod';
-import { contracts, type ErrorCase, type OperationContract } from '../../lib/http/operation-contracts.ts';
+import { apiErrors, type ErrorCase } from '../../lib/http/api-errors.ts';
+import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
 import { errorResponse, imageListResponse, imageResponse, responseSchemas, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
 import { registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
-import { MAX_BODY_BYTES, queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware.ts';
+import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { operations, type Operation, type Route } from '../../lib/routes.ts';
 
 type Json = Record<string, unknown>;
@@ -45,28 +46,15 @@ const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>
   );
 };
 
-/** The error cases of the HTTP edge (lib/http/middleware.ts, the authorizer), by what a route has. */
+/** The error cases of the HTTP edge (lib/http/middleware/, the authorizer), by what a route has. */
 const edgeErrors = (route: Route, contract: OperationContract): ErrorCase[] => [
-  { status: 401, errorName: 'UNAUTHORIZED', when: 'the token is missing, unknown or names no tenant' },
-  ...(route.version === '1.1' ? [{ status: 403, errorName: 'FORBIDDEN', when: "the path's tenant is not the token's" }] : []),
-  ...(route.version === '2'
-    ? [
-        { status: 400, errorName: 'INVALID_PARAMS_ON_REQUEST', when: 'a query parameter the route does not know' },
-        { status: 400, errorName: 'BAD_REQUEST', when: 'a malformed OpenStack-API-Version' },
-        { status: 406, errorName: 'NOT_ACCEPTABLE', when: 'an OpenStack-API-Version other than data-processing 2.0' },
-      ]
-    : []),
-  ...(contract.body
-    ? [
-        { status: 400, errorName: 'VALIDATION_ERROR', when: 'the body fails its schema; the message names the field' },
-        { status: 400, errorName: 'MALFORMED_REQUEST_BODY', when: 'the body is not JSON' },
-        { status: 400, errorName: 'INVALID_DATA', when: 'a Content-Type other than JSON' },
-        { status: 413, errorName: 'REQUEST_ENTITY_TOO_LARGE', when: `the body is over ${MAX_BODY_BYTES} bytes` },
-      ]
-    : []),
-  ...(contract.query ? [{ status: 400, errorName: 'VALIDATION_ERROR', when: 'a query parameter fails its schema; the message names it' }] : []),
-  { status: 500, errorName: 'INTERNAL_SERVER_ERROR', when: 'an unexpected failure (never described further)' },
-  { status: 503, errorName: 'SERVICE_UNAVAILABLE', when: 'the database or catalog is throttling or down; retry after Retry-After' },
+  apiErrors.unauthorized,
+  ...(route.version === '1.1' ? [apiErrors.tenantMismatch] : []),
+  ...(route.version === '2' ? [apiErrors.unknownQueryParameter, apiErrors.malformedApiVersion, apiErrors.unsupportedApiVersion] : []),
+  ...(contract.body ? [apiErrors.invalidBody, apiErrors.malformedBody, apiErrors.unsupportedContentType, apiErrors.bodyTooLarge] : []),
+  ...(contract.query ? [apiErrors.invalidQuery] : []),
+  apiErrors.internal,
+  apiErrors.unavailable,
 ];
 
 /** One response per status; its error_name is one of that status's cases. */

@@ -5,7 +5,7 @@ import {
   ImageNotRegisteredError,
   TagLimitExceededError,
 } from '../registry/errors.ts';
-import { HttpError } from './http-error.ts';
+import { apiErrors, type ErrorCase, HttpError } from './api-errors.ts';
 
 export interface ErrorDescription {
   readonly status: number;
@@ -16,13 +16,13 @@ export interface ErrorDescription {
 
 const RETRY_SOON = { 'retry-after': '1' };
 
-/** Domain errors in upstream's terms. Everything not listed here is an internal error. */
-const domainErrors: ReadonlyArray<[new (...args: never[]) => Error, number, string, Record<string, string>?]> = [
-  [ImageNotFoundError, 404, 'NOT_FOUND'],
-  [ImageNotRegisteredError, 400, 'IMAGE_NOT_REGISTERED'],
-  [TagLimitExceededError, 400, 'VALIDATION_ERROR'],
-  [ConcurrentUpdateError, 503, 'SERVICE_UNAVAILABLE', RETRY_SOON],
-  [DependencyUnavailableError, 503, 'SERVICE_UNAVAILABLE', RETRY_SOON],
+/** The registry's errors in upstream's terms. Everything not listed here is an internal error. */
+const domainErrors: ReadonlyArray<[new (...args: never[]) => Error, ErrorCase, Record<string, string>?]> = [
+  [ImageNotFoundError, apiErrors.imageNotFound],
+  [ImageNotRegisteredError, apiErrors.imageNotRegistered],
+  [TagLimitExceededError, apiErrors.tagLimitExceeded],
+  [ConcurrentUpdateError, apiErrors.unavailable, RETRY_SOON],
+  [DependencyUnavailableError, apiErrors.unavailable, RETRY_SOON],
 ];
 
 /**
@@ -33,8 +33,9 @@ export const describeError = (error: unknown): ErrorDescription => {
   if (error instanceof HttpError) {
     return { status: error.status, errorName: error.errorName, message: error.message, headers: error.headers };
   }
-  for (const [type, status, errorName, headers = {}] of domainErrors) {
+  for (const [type, { status, errorName }, headers = {}] of domainErrors) {
     if (error instanceof type) return { status, errorName, message: error.message, headers };
   }
-  return { status: 500, errorName: 'INTERNAL_SERVER_ERROR', message: 'Internal error', headers: {} };
+  const { status, errorName } = apiErrors.internal;
+  return { status, errorName, message: 'Internal error', headers: {} };
 };

@@ -1,19 +1,14 @@
 import type * as z from 'zod';
 import type { OperationName } from '../routes.ts';
+import { apiErrors, type ErrorCase } from './api-errors.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
 
-/** An error an operation itself may answer (the HTTP edge's own are added by the route's traits). */
-export interface ErrorCase {
-  readonly status: number;
-  readonly errorName: string;
-  readonly when: string;
-}
-
 /**
- * What one operation reads and answers: the schemas its handler validates with, its success and
- * the errors of its own. Handlers take their schemas from here and the OpenAPI description is
- * generated from it, so the two cannot disagree.
+ * What one operation reads and answers: the schemas its handler validates with, its success (the
+ * status every success answers with, and the body's shape) and the errors of its own (the HTTP
+ * edge's are added by the route's traits). httpHandler() reads the schemas and the status from
+ * here and the OpenAPI description is generated from it, so the two cannot disagree.
  */
 export interface OperationContract {
   readonly body?: z.ZodType;
@@ -22,8 +17,7 @@ export interface OperationContract {
   readonly errors: readonly ErrorCase[];
 }
 
-const notFound: ErrorCase = { status: 404, errorName: 'NOT_FOUND', when: 'the image catalog does not know the image' };
-const tagLimit: ErrorCase = { status: 400, errorName: 'VALIDATION_ERROR', when: 'the image would carry more than 50 tags' };
+const { imageNotFound: notFound, tagLimitExceeded: tagLimit } = apiErrors;
 
 export const contracts = {
   'list-images': {
@@ -33,7 +27,7 @@ export const contracts = {
   },
   'show-image': {
     success: { status: 200, description: 'The image', schema: 'image' },
-    errors: [notFound, { status: 400, errorName: 'IMAGE_NOT_REGISTERED', when: 'the catalog knows the image but it is not registered' }],
+    errors: [notFound, apiErrors.imageNotRegistered],
   },
   'register-image': {
     body: registerImageBody,

@@ -46,6 +46,9 @@ export type TagsBody = z.infer<typeof tagsBody>;
 
 export const MAX_PAGE_LIMIT = 1000;
 
+/** Request bodies are small JSON objects; anything larger is refused before it is parsed. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 export const listImagesFilters = z.object({
   tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
   name: z.string().optional(),

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DependencyUnavailableError, ImageNotFoundError } from '../../lib/registry/errors.ts';
-import { renderError } from '../../lib/http/middleware.ts';
+import { renderError } from '../../lib/http/proxy-result.ts';
 import type { ImageCatalog } from '../../lib/catalog/image-catalog.ts';
 import { callApi, v1Client, type ApiAnswer } from '../support/api.ts';
 import { startFaultProxy, type Fault } from '../support/fault-proxy.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
-import { queryParameterNames, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware.ts';
+import { queryParameterNames, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { operations, type Operation } from '../../lib/routes.ts';
 import { OPENAPI_FILE, openApiText } from '../../infra/openapi/write-openapi.ts';
 

@@ -1,0 +1,83 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import * as z from 'zod';
+import { apiErrors, type ErrorCase, HttpError } from '../api-errors.ts';
+import type { ApiEvent, ApiResult } from '../api-types.ts';
+import { formatIssues, MAX_BODY_BYTES } from '../schemas.ts';
+import { isV2 } from './openstack-api-version.ts';
+
+/** Query parameters upstream's v2 accepts on every route (and ignores where it does not page). */
+export const V2_TOLERATED_QUERY_PARAMETERS = ['marker', 'limit', 'sort_by'] as const;
+
+const isJsonMediaType = (contentType: string) => {
+  const mediaType = contentType.split(';', 1)[0]!.trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
+};
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const readJsonBody = (event: ApiEvent): unknown => {
+  const contentType = event.headers?.['content-type'];
+  if (contentType !== undefined && contentType !== '' && !isJsonMediaType(contentType)) {
+    throw new HttpError(apiErrors.unsupportedContentType, `Content-Type '${contentType.slice(0, 64)}' is not supported; send application/json`);
+  }
+  const raw = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  if (raw.length > MAX_BODY_BYTES) {
+    throw new HttpError(apiErrors.bodyTooLarge, `Request body is ${raw.length} bytes; the limit is ${MAX_BODY_BYTES}`);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw new HttpError(apiErrors.malformedBody, 'Request body is not valid UTF-8');
+  }
+  if (text.trim() === '') throw new HttpError(apiErrors.malformedBody, 'Request body is empty; a JSON object is required');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(apiErrors.malformedBody, 'Request body is not valid JSON');
+  }
+};
+
+const validate = <T>(schema: z.ZodType<T>, value: unknown, refusal: ErrorCase, root: string): T => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(refusal, formatIssues(result.error, root));
+  return result.data;
+};
+
+/** v2 refuses a query parameter the route does not know; v1.1 ignores it. */
+const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) => {
+  const accepted = new Set([...known, ...V2_TOLERATED_QUERY_PARAMETERS]);
+  const unknown = [...new Set(new URLSearchParams(event.rawQueryString ?? '').keys())].filter((name) => !accepted.has(name));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((name) => `'${name.slice(0, 64)}'`).join(', ');
+    throw new HttpError(apiErrors.unknownQueryParameter, `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}; this request accepts ${[...accepted].join(', ')}`);
+  }
+};
+
+/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built). */
+export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | undefined => {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current && depth < 4; depth++) {
+    if (current instanceof z.ZodObject) return current;
+    current = current instanceof z.ZodPipe ? (current.def.out as z.ZodType) : undefined;
+  }
+  return undefined;
+};
+
+/** The query parameters a query schema reads. */
+export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
+
+/** Parses and validates the JSON body and the query string against the operation's zod schemas. */
+export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => {
+  const knownParameters = queryParameterNames(query);
+  return {
+    before: ({ event }) => {
+      if (isV2(event)) refuseUnknownV2Parameters(event, knownParameters);
+      event.input = {
+        body: body ? validate(body, readJsonBody(event), apiErrors.invalidBody, 'request body') : undefined,
+        query: query ? validate(query, new URLSearchParams(event.rawQueryString ?? ''), apiErrors.invalidQuery, 'query') : undefined,
+      };
+    },
+  };
+};
