@@ -1,19 +1,14 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
-import { contracts } from '../lib/http/operation-contracts.ts';
 import { encodeMarker } from '../lib/http/list-marker.ts';
 import { renderImage } from '../lib/http/render-image.ts';
 import { MAX_PAGE_LIMIT } from '../lib/http/schemas.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
-export const handler = httpHandler(contracts['list-images'], async ({ tenant, query }) => {
+export const handler = httpHandler('list-images', async ({ tenant, query }) => {
   const { limit, marker, ...filter } = query;
   if (limit === undefined && marker === undefined) {
-    const images = await registry.listImages(tenant, filter);
-    return { statusCode: 200, body: { images: images.map(renderImage) } };
+    return { images: (await registry.listImages(tenant, filter)).map(renderImage) };
   }
   const page = await registry.listImagesPage(tenant, filter, { limit: limit ?? MAX_PAGE_LIMIT, position: marker });
-  return {
-    statusCode: 200,
-    body: { images: page.images.map(renderImage), markers: { prev: encodeMarker(page.prev), next: encodeMarker(page.next) } },
-  };
+  return { images: page.images.map(renderImage), markers: { prev: encodeMarker(page.prev), next: encodeMarker(page.next) } };
 });

@@ -1,9 +1,7 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
-import { contracts } from '../lib/http/operation-contracts.ts';
 import { renderImage } from '../lib/http/render-image.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
-export const handler = httpHandler(contracts['replace-image-tags'], async ({ tenant, path, body }) => {
-  const image = await registry.replaceImageTags(tenant, path.image_id!, body.tags);
-  return { statusCode: 200, body: { image: renderImage(image) } };
-});
+export const handler = httpHandler('replace-image-tags', async ({ tenant, imageId, body }) => ({
+  image: renderImage(await registry.replaceImageTags(tenant, imageId, body.tags)),
+}));

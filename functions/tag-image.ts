@@ -1,9 +1,7 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
-import { contracts } from '../lib/http/operation-contracts.ts';
 import { renderImage } from '../lib/http/render-image.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
-export const handler = httpHandler(contracts['tag-image'], async ({ tenant, path, body }) => {
-  const image = await registry.tagImage(tenant, path.image_id!, body.tags);
-  return { statusCode: 202, body: { image: renderImage(image) } };
-});
+export const handler = httpHandler('tag-image', async ({ tenant, imageId, body }) => ({
+  image: renderImage(await registry.tagImage(tenant, imageId, body.tags)),
+}));

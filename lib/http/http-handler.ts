@@ -1,41 +1,57 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import type { OperationName, operations } from '../routes.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
-import type { OperationContract } from './operation-contracts.ts';
-import { errorRenderer, jsonResponse, openStackApiVersion, requestInput, tenantAuth } from './middleware.ts';
+import { contracts, type OperationContract } from './operation-contracts.ts';
+import { errorRenderer } from './middleware/error-renderer.ts';
+import { jsonResponse } from './middleware/json-response.ts';
+import { openStackApiVersion } from './middleware/openstack-api-version.ts';
+import { requestInput } from './middleware/request-input.ts';
+import { tenantAuth } from './middleware/tenant-auth.ts';
+import type { responseSchemas } from './response-schemas.ts';
 
 const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
 
-export interface ApiRequest<Body, Query> {
+type Contract<N extends OperationName> = (typeof contracts)[N];
+type Paths<N extends OperationName> = Extract<(typeof operations)[number], { name: N }>['routes'][number]['path'];
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What an operation handler sees: validated input only, and the image id where its routes have one. */
+export type ApiRequest<N extends OperationName> = {
   readonly tenant: string;
-  readonly path: Readonly<Record<string, string>>;
-  readonly body: Body;
-  readonly query: Query;
-}
+  readonly body: Parsed<Contract<N> extends { body: infer S } ? S : undefined>;
+  readonly query: Parsed<Contract<N> extends { query: infer S } ? S : undefined>;
+} & (Paths<N> extends `${string}{image_id}${string}` ? { readonly imageId: string } : unknown);
+
+/** What an operation handler answers: the body its contract names (none for 204); the status is the contract's. */
+export type SuccessBody<N extends OperationName> = Contract<N>['success'] extends { schema: infer S extends keyof typeof responseSchemas }
+  ? z.output<(typeof responseSchemas)[S]>
+  : void;
 
 /**
  * Wraps an operation handler in the one middleware stack: the v2 version header, error rendering,
- * tenant auth, body and query validation (with v2's unknown-parameter rule), JSON response. The handler sees only validated input.
+ * tenant auth, body and query validation (with v2's unknown-parameter rule), JSON response. The
+ * handler gets validated input and returns the body; the success status comes from its contract.
  */
-export const httpHandler = <Body = undefined, Query = undefined>(
-  // An operation's contract (operation-contracts.ts); only its schemas matter here.
-  schemas: { readonly body?: z.ZodType<Body>; readonly query?: z.ZodType<Query> } & Partial<Pick<OperationContract, 'success' | 'errors'>>,
-  handle: (request: ApiRequest<Body, Query>) => Promise<ApiResponse>,
-) =>
-  middy<ApiEvent, ApiResult, Error, Context>()
+export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
+  const contract: OperationContract = contracts[operation];
+  return middy<ApiEvent, ApiResult, Error, Context>()
     .use(openStackApiVersion())
     .use(errorRenderer())
     .use(tenantAuth({ claim: tenantClaim }))
-    .use(requestInput(schemas))
+    .use(requestInput(contract))
     .use(jsonResponse())
     .handler(async (event) => {
-      const response = await handle({
+      const request = {
         tenant: event.tenant!,
-        path: (event.pathParameters ?? {}) as Record<string, string>,
-        body: event.input?.body as Body,
-        query: event.input?.query as Query,
-      });
+        // API Gateway matched {image_id}, so it is there; '' would be an id no catalog knows (404).
+        imageId: event.pathParameters?.image_id ?? '',
+        body: event.input?.body,
+        query: event.input?.query,
+      } as ApiRequest<N>;
+      const response: ApiResponse = { statusCode: contract.success.status, body: await handle(request) };
       // jsonResponse() turns this into the proxy result.
       return response as unknown as ApiResult;
     });
+};
