@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 
-/** Where the deployed functions learn what an image is (README, "The image catalog"). */
+/** Where the deployed functions learn what an image is (docs/deploy.md, "The image catalog"). */
 export type CatalogChoice =
   | { readonly kind: 'ec2' }
   | { readonly kind: 'open' }

@@ -1,6 +1,6 @@
 /**
  * `npm start`: DynamoDB Local, the registry table, and the API on http://127.0.0.1:8386 served by
- * the same handlers the Lambda functions run. Settings: see README.md, "Settings".
+ * the same handlers the Lambda functions run. Settings: README.md, "Settings".
  */
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';

@@ -54,7 +54,7 @@ const createdOf = (creationDate: string | undefined): string | undefined => {
   return Number.isNaN(date.getTime()) ? undefined : isoSeconds(date);
 };
 
-/** An AMI in upstream's terms (see README, "The image catalog"). */
+/** An AMI in upstream's terms (docs/deploy.md, "The image catalog"). */
 export const factsOfImage = (image: Image): ImageFacts => ({
   name: image.Name ?? image.ImageId ?? '',
   status: statusOfAmiState(image.State),

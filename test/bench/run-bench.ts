@@ -25,7 +25,7 @@ import { formatTable, mean, percentile } from './statistics.ts';
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TABLE_NAME = 'image-registry-bench';
 
-/** Upstream Sahara in front of Glance, list by one tag with 10 matches, median ms (DESIGN.md, "Performance targets"). */
+/** Upstream Sahara in front of Glance, list by one tag with 10 matches, median ms, measured elsewhere on the same kind of machine (docs/performance.md, "Against upstream"). */
 const UPSTREAM_LIST_BY_TAG_MS: Readonly<Record<number, number>> = { 100: 51, 1000: 487, 5000: 2419 };
 
 const { values: options } = parseArgs({
@@ -312,7 +312,7 @@ try {
     const upstream = UPSTREAM_LIST_BY_TAG_MS[n];
     if (upstream !== undefined) {
       const ours = figures[1]!.latencyMs.p50;
-      console.log(`\n  list by one tag, 10 matches: ${ms(ours)} ms here, ${upstream} ms upstream (Sahara + Glance, DESIGN.md): ${(upstream / ours).toFixed(0)} times faster`);
+      console.log(`\n  list by one tag, 10 matches: ${ms(ours)} ms here, ${upstream} ms upstream (Sahara + Glance, measured elsewhere: docs/performance.md): ${(upstream / ours).toFixed(0)} times faster`);
     }
     bySize.push({ images: n, tenant, seedSeconds: Number(seedSeconds.toFixed(1)), operations: figures });
   }

@@ -93,8 +93,8 @@ describe('local front durability', () => {
       expect(byTag.map((image) => image.id)).toEqual(all.filter((image) => image.tags.includes(tag)).map((image) => image.id));
     }
     console.log(`durability: ${sent} writes sent, ${acknowledged.length} answered 2xx before SIGKILL, ${failed} unanswered or refused; after restart ${acknowledged.length - missing.length} of ${acknowledged.length} found, ${missing.length} lost ${JSON.stringify(missing)}`);
-    // DynamoDB Local answers a TransactWriteItems a moment before it is on disk (measured: README,
-    // "Under attack, load and faults"): a tag change acknowledged in the last instant before the
+    // DynamoDB Local answers a TransactWriteItems a moment before it is on disk (measured: docs/testing.md,
+    // "DynamoDB Local and durability"): a tag change acknowledged in the last instant before the
     // kill, while the four writers' last requests were in flight, may be gone. Nothing else may.
     const inFlightAtKill = (write: (typeof missing)[number]) => write.kind === 'tag' && write.acknowledgedAs > acknowledged.length - 4;
     expect(missing.filter((write) => !inFlightAtKill(write))).toEqual([]);

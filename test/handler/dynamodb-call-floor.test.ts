@@ -6,7 +6,7 @@ import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
 import { registeredImage, seedImages } from '../support/seed-images.ts';
 
 /**
- * The DynamoDB floor of every operation (DESIGN.md, "Performance targets"), counted on the very
+ * The DynamoDB floor of every operation (docs/performance.md, "What npm test holds"), counted on the very
  * client the handlers use. These figures do not depend on the machine, so they are tests; the
  * times are the bench's (npm run bench).
  */
