@@ -17,7 +17,10 @@ const PLACEHOLDER_ISSUER = 'https://issuer.invalid/';
 const jwtIssuer = context('jwtIssuer') || PLACEHOLDER_ISSUER;
 const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry', {
   jwtIssuer,
-  jwtAudience: (context('jwtAudience') || 'image-registry').split(',').map((audience) => audience.trim()).filter(Boolean),
+  jwtAudience: (context('jwtAudience') || 'image-registry')
+    .split(',')
+    .map((audience) => audience.trim())
+    .filter(Boolean),
   tenantClaim: context('tenantClaim') || 'tenant_id',
   tokenHeader: context('tokenHeader') || 'X-Auth-Token',
   catalog: catalogChoiceFromContext(context('catalog'), context('catalogFile')),

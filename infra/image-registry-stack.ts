@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,11 +12,11 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
-import { operations, type Operation } from '../lib/routes.ts';
+import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
-import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from './access-scopes.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
@@ -167,14 +167,10 @@ export class ImageRegistryStack extends Stack {
    * function finds every tenant's record of the AMI (an image query of GSI1) and updates or removes it.
    */
   private addAmiStateSync(fn: NodejsFunction) {
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }),
-    );
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }),
-    );
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
     new Rule(this, 'AmiStateChanges', {
-      description: 'EC2 AMI state changes, to keep the image registry\'s records of AMIs fresh',
+      description: "EC2 AMI state changes, to keep the image registry's records of AMIs fresh",
       eventPattern: { source: ['aws.ec2'], detailType: ['EC2 AMI State Change'] },
       targets: [new LambdaFunction(fn)],
     });
@@ -207,9 +203,7 @@ export class ImageRegistryStack extends Stack {
     const actions = operation.tableActions.map((action) => `dynamodb:${action}`);
     fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
     if (operation.queriesTagIndex) {
-      fn.addToRolePolicy(
-        new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }),
-      );
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
     }
   }
 }

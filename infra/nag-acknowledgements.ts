@@ -1,4 +1,4 @@
-import { Validations, type Stack } from 'aws-cdk-lib';
+import { type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -25,6 +25,6 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
       'ec2:DescribeImages supports no resource-level permissions: IAM accepts only "*" for it. The statement ' +
-      'grants that one read-only action; the function\'s table access names the table and index.',
+      "grants that one read-only action; the function's table access names the table and index.",
   });
 };

@@ -7,7 +7,7 @@ import { createDynamoDbImageStore } from './store/dynamodb-image-store.ts';
  * The composition root every function shares: built once per container, at module load, so warm
  * invocations reuse the SDK client and its connections.
  */
-export const createRegistryFromEnv = (env: NodeJS.ProcessEnv = process.env) => {
+const createRegistryFromEnv = (env: NodeJS.ProcessEnv = process.env) => {
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
   return createImageRegistry({

@@ -3,13 +3,13 @@
  * makes one function per operation (entry functions/<name>.ts) and one API route per route; the
  * local front serves the same table. Neither can drift from the other.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** DynamoDB actions an operation's function is granted, and nothing more. */
-export type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** Sahara API versions: v1.1 names the tenant in the path, v2 takes it from the token only. */
-export type ApiVersion = '1.1' | '2';
+type ApiVersion = '1.1' | '2';
 
 export interface Route {
   readonly method: HttpMethod;
@@ -143,8 +143,7 @@ const routesByKey = new Map<string, Route>(
 );
 
 /** The route an API Gateway route key (`GET /v2/images`) names; undefined for `$default`. */
-export const routeOfKey = (routeKey: string | undefined): Route | undefined =>
-  routeKey === undefined ? undefined : routesByKey.get(routeKey);
+export const routeOfKey = (routeKey: string | undefined): Route | undefined => (routeKey === undefined ? undefined : routesByKey.get(routeKey));
 
 const segmentsOf = (path: string) => path.split('/').slice(1);
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -30,7 +30,7 @@ const jarDirectory = () => {
   return join(packageDir, 'lib', release);
 };
 
-export const freePort = () =>
+const freePort = () =>
   new Promise<number>((resolvePort, reject) => {
     const server = createServer();
     server.unref();

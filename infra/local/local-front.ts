@@ -1,15 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
-import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
-import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { apiErrors, HttpError } from '../../lib/http/api-errors.ts';
+import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { renderError } from '../../lib/http/proxy-result.ts';
 import { matchRoute } from '../../lib/routes.ts';
-import { DEFAULT_ACCESS_SCOPES, type AccessScopes } from '../access-scopes.ts';
+import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../access-scopes.ts';
 import type { DevToken } from './dev-tokens.ts';
 import { buildApiEvent, lambdaContext } from './lambda-event.ts';
 
@@ -62,8 +61,7 @@ const headersOf = (request: IncomingMessage) => {
   return headers;
 };
 
-const tokenOf = (headers: Record<string, string>) =>
-  headers['x-auth-token'] ?? /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+const tokenOf = (headers: Record<string, string>) => headers['x-auth-token'] ?? /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
 
 const send = (response: ServerResponse, result: ApiResult) => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);

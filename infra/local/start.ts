@@ -3,8 +3,8 @@
  * the same handlers the Lambda functions run. Settings: README.md, "Settings".
  */
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { operations } from '../../lib/routes.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
 import { DynamoDbLocalUnavailableError, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -34,13 +34,9 @@ const tokens = (() => {
   }
 })();
 
-let database;
-try {
-  database = await startDynamoDbLocal({ dataDir });
-} catch (error) {
-  fail(error instanceof DynamoDbLocalUnavailableError ? error.message : `DynamoDB Local failed to start: ${String(error)}`);
-}
-const dynamoDb = database!;
+const dynamoDb = await startDynamoDbLocal({ dataDir }).catch((error: unknown) =>
+  fail(error instanceof DynamoDbLocalUnavailableError ? error.message : `DynamoDB Local failed to start: ${String(error)}`),
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

@@ -6,11 +6,11 @@
  */
 import * as z from 'zod';
 import { apiErrors, type ErrorCase } from '../../lib/http/api-errors.ts';
+import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
 import { errorResponse, imageListResponse, imageResponse, responseSchemas, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
 import { registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
-import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
-import { operations, type Operation, type Route } from '../../lib/routes.ts';
+import { type Operation, operations, type Route } from '../../lib/routes.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,9 +41,7 @@ const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const { schemas: converted } = z.toJSONSchema(registry, { io, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: 'any' });
   // Components are plain schemas of the document's dialect, not standalone resources.
-  return Object.fromEntries(
-    Object.entries(converted).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema as Json]),
-  );
+  return Object.fromEntries(Object.entries(converted).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema as Json]));
 };
 
 /** The error cases of the HTTP edge (lib/http/middleware/, the authorizer), by what a route has. */
@@ -62,25 +60,24 @@ const errorResponses = (cases: readonly ErrorCase[]) => {
   const byStatus = new Map<number, ErrorCase[]>();
   for (const error of cases) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
   return Object.fromEntries(
-    [...byStatus].sort(([a], [b]) => a - b).map(([status, errors]) => {
-      const names = [...new Set(errors.map((error) => error.errorName))];
-      return [
-        String(status),
-        {
-          description: errors.map((error) => `${error.errorName}: ${error.when}`).join('; '),
-          content: {
-            'application/json': {
-              schema: {
-                allOf: [
-                  { $ref: `${COMPONENTS}Error` },
-                  { properties: { error_code: { const: status }, error_name: { enum: names } } },
-                ],
+    [...byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([status, errors]) => {
+        const names = [...new Set(errors.map((error) => error.errorName))];
+        return [
+          String(status),
+          {
+            description: errors.map((error) => `${error.errorName}: ${error.when}`).join('; '),
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [{ $ref: `${COMPONENTS}Error` }, { properties: { error_code: { const: status }, error_name: { enum: names } } }],
+                },
               },
             },
           },
-        },
-      ];
-    }),
+        ];
+      }),
   );
 };
 
@@ -106,7 +103,13 @@ const queryParameters = (route: Route, contract: OperationContract) => {
   }));
   if (route.version === '2') {
     for (const name of V2_TOLERATED_QUERY_PARAMETERS.filter((name) => !(name in properties))) {
-      parameters.push({ name, in: 'query', required: false, description: "Accepted, as upstream's v2 accepts it; ignored on this route", schema: { type: 'string' } });
+      parameters.push({
+        name,
+        in: 'query',
+        required: false,
+        description: "Accepted, as upstream's v2 accepts it; ignored on this route",
+        schema: { type: 'string' },
+      });
     }
   }
   return parameters;
@@ -117,7 +120,7 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   name: 'A case-sensitive substring of the image name; empty means no filter.',
   username: "Accepted as upstream's v2 accepts it; not a filter.",
   limit: 'Page size, 1 to 1000. With limit or marker the answer carries markers.',
-  marker: "Opaque: markers.next or markers.prev of a previous answer.",
+  marker: 'Opaque: markers.next or markers.prev of a previous answer.',
 };
 
 const versionHeaders = {

@@ -1,7 +1,7 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { isServiceFailure } from '../aws-service-failure.ts';
 import { DependencyUnavailableError } from '../registry/errors.ts';
-import { isoSeconds, type ImageFacts } from '../registry/image.ts';
+import { type ImageFacts, isoSeconds } from '../registry/image.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 

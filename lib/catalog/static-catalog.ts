@@ -18,7 +18,7 @@ const staticImage = z.strictObject({
   updated: isoTime.optional(),
 });
 
-export const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });
+const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });
 
 export type StaticCatalogFile = z.input<typeof staticCatalogFile>;
 

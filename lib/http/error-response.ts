@@ -1,10 +1,4 @@
-import {
-  ConcurrentUpdateError,
-  DependencyUnavailableError,
-  ImageNotFoundError,
-  ImageNotRegisteredError,
-  TagLimitExceededError,
-} from '../registry/errors.ts';
+import { ConcurrentUpdateError, DependencyUnavailableError, ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../registry/errors.ts';
 import { apiErrors, type ErrorCase, HttpError } from './api-errors.ts';
 
 export interface ErrorDescription {

@@ -3,12 +3,12 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { OperationName, operations } from '../routes.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
-import { contracts, type OperationContract } from './operation-contracts.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
 import { openStackApiVersion } from './middleware/openstack-api-version.ts';
 import { requestInput } from './middleware/request-input.ts';
 import { tenantAuth } from './middleware/tenant-auth.ts';
+import { contracts, type OperationContract } from './operation-contracts.ts';
 import type { responseSchemas } from './response-schemas.ts';
 
 const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
@@ -27,7 +27,8 @@ export type ApiRequest<N extends OperationName> = {
 /** What an operation handler answers: the body its contract names (none for 204); the status is the contract's. */
 export type SuccessBody<N extends OperationName> = Contract<N>['success'] extends { schema: infer S extends keyof typeof responseSchemas }
   ? z.output<(typeof responseSchemas)[S]>
-  : void;
+  : // biome-ignore lint/suspicious/noConfusingVoidType: it is only ever a handler's return type: a 204 handler returns nothing
+    void;
 
 /**
  * Wraps an operation handler in the one middleware stack: the v2 version header, error rendering,

@@ -22,7 +22,11 @@ const { imageNotFound: notFound, tagLimitExceeded: tagLimit } = apiErrors;
 export const contracts = {
   'list-images': {
     query: listImagesQuery,
-    success: { status: 200, description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker', schema: 'imageList' },
+    success: {
+      status: 200,
+      description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker',
+      schema: 'imageList',
+    },
     errors: [],
   },
   'show-image': {
@@ -62,4 +66,3 @@ export const contracts = {
     errors: [notFound],
   },
 } as const satisfies Record<OperationName, OperationContract>;
-

@@ -34,10 +34,7 @@ const marker = z.string().nullable().meta({ description: 'Opaque; pass it as `ma
 
 export const imageListResponse = z.strictObject({
   images: z.array(saharaImage),
-  markers: z
-    .strictObject({ prev: marker, next: marker })
-    .optional()
-    .meta({ description: 'Present when the request gave `limit` or `marker`' }),
+  markers: z.strictObject({ prev: marker, next: marker }).optional().meta({ description: 'Present when the request gave `limit` or `marker`' }),
 });
 
 export const tagListResponse = z.strictObject({ tags: z.array(z.string()).meta({ description: 'Sorted' }) });

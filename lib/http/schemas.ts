@@ -13,7 +13,7 @@ const quote = (value: unknown) => {
 
 const string = (what: string) => z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
-export const tag = string('a string')
+const tag = string('a string')
   .refine(isValidTag, {
     error: (issue) =>
       typeof issue.input === 'string' && issue.input.length > MAX_TAG_LENGTH
@@ -41,15 +41,12 @@ export const registerImageBody = z.strictObject(
 
 export const tagsBody = z.strictObject({ tags: tagList }, { error: unknownOrNotObject });
 
-export type RegisterImageBody = z.infer<typeof registerImageBody>;
-export type TagsBody = z.infer<typeof tagsBody>;
-
 export const MAX_PAGE_LIMIT = 1000;
 
 /** Request bodies are small JSON objects; anything larger is refused before it is parsed. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export const listImagesFilters = z.object({
+const listImagesFilters = z.object({
   tags: z.array(z.string()).max(MAX_TAGS_PER_QUERY, `may name at most ${MAX_TAGS_PER_QUERY} tags`),
   name: z.string().optional(),
   // Upstream's v2 accepts it and filters nothing by it; so do we.
@@ -78,12 +75,13 @@ export const listImagesFilters = z.object({
 export const listImagesQuery = z.preprocess(
   (params) =>
     params instanceof URLSearchParams
-      ? Object.fromEntries([['tags', params.getAll('tags')], ...(['name', 'username', 'limit', 'marker'] as const).map((key) => [key, params.get(key) ?? undefined])])
+      ? Object.fromEntries([
+          ['tags', params.getAll('tags')],
+          ...(['name', 'username', 'limit', 'marker'] as const).map((key) => [key, params.get(key) ?? undefined]),
+        ])
       : params,
   listImagesFilters,
 );
-
-export type ListImagesFilters = z.infer<typeof listImagesFilters>;
 
 function unknownOrNotObject(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code === 'unrecognized_keys') {
@@ -95,10 +93,7 @@ function unknownOrNotObject(issue: z.core.$ZodRawIssue): string | undefined {
 }
 
 const formatPath = (path: readonly PropertyKey[]) =>
-  path.reduce<string>(
-    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    '',
-  );
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 
 /** `tags[1]: 'bad tag' is not a valid tag; username: is required` */
 export const formatIssues = (error: z.ZodError, root = 'request body'): string =>

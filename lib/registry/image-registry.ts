@@ -42,8 +42,6 @@ export interface RegistryDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export type ImageRegistry = ReturnType<typeof createImageRegistry>;
-
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How many tenants' records one catalog state change writes at a time. */

@@ -6,12 +6,10 @@ export const MAX_TAG_LENGTH = 255;
 export const MAX_TAGS_PER_IMAGE = 50;
 export const MAX_TAGS_PER_QUERY = 20;
 
-export const isValidTag = (tag: string): boolean =>
-  tag.length > 0 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
+export const isValidTag = (tag: string): boolean => tag.length > 0 && tag.length <= MAX_TAG_LENGTH && TAG_PATTERN.test(tag);
 
 /** Tag sets are kept sorted and duplicate-free, so that equal sets compare equal. */
-export const normalizeTags = (tags: Iterable<string>): string[] =>
-  [...new Set(tags)].sort();
+export const normalizeTags = (tags: Iterable<string>): string[] => [...new Set(tags)].sort();
 
 export interface TagChange {
   readonly next: string[];

@@ -22,9 +22,7 @@ const readBatch = async ({ client, tableName }: TableAccess, tenant: string, ids
     if (attempt > UNPROCESSED_RETRIES) throw new DependencyUnavailableError('database');
     if (attempt > 0) await sleep(Math.random() * 20 * 2 ** attempt);
     const keysToRead = requested;
-    const result = await callDynamoDb(() =>
-      client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysToRead, ConsistentRead: true } } })),
-    );
+    const result = await callDynamoDb(() => client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysToRead, ConsistentRead: true } } })));
     found.push(...(result.Responses?.[tableName] ?? []));
     requested = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
   }

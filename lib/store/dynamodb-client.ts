@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { type ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export interface DynamoDbSettings {
@@ -49,7 +49,14 @@ const observeCalls = (client: DynamoDBClient) =>
       const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
       const startedAt = performance.now();
       const publish = (output: unknown, failed: boolean) =>
-        dynamoDbCallChannel.publish({ action, input, startedAt, endedAt: performance.now(), consumedCapacity: capacityOf(output), failed } satisfies DynamoDbCall);
+        dynamoDbCallChannel.publish({
+          action,
+          input,
+          startedAt,
+          endedAt: performance.now(),
+          consumedCapacity: capacityOf(output),
+          failed,
+        } satisfies DynamoDbCall);
       try {
         const result = await next(args);
         publish(result.output, false);

@@ -13,7 +13,7 @@ const THROTTLING = new Set([
 ]);
 
 /** Whether a DynamoDB failure is the service's; a cancelled transaction is when DynamoDB throttled it. */
-export const isTransientDynamoDbError = (error: unknown): boolean => {
+const isTransientDynamoDbError = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
   if (error.name === 'TransactionCanceledException') {
     const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImageStore } from '../registry/image-store.ts';
 import { BATCH_GET_LIMIT, readRecords } from './batch-reader.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
@@ -141,7 +141,8 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
             new UpdateCommand({
               TableName: tableName,
               Key: keys.image(tenant, imageId),
-              UpdateExpression: 'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
+              UpdateExpression:
+                'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
               // Never create a record, and never let a late report undo a newer one.
               ConditionExpression: `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)`,
               ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),

@@ -25,8 +25,7 @@ export interface ImageItem extends TableKey {
 export type ItemAttribute = keyof ImageItem | keyof ImageFacts;
 
 /** `#name` placeholders for expressions, so DynamoDB's reserved words never bite. */
-export const attributeNames = (...names: ItemAttribute[]): Record<string, string> =>
-  Object.fromEntries(names.map((name) => [`#${name}`, name]));
+export const attributeNames = (...names: ItemAttribute[]): Record<string, string> => Object.fromEntries(names.map((name) => [`#${name}`, name]));
 
 export const recordItem = (tenant: string, image: ImageRecord): ImageItem => ({
   ...keys.image(tenant, image.id),

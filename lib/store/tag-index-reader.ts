@@ -8,7 +8,7 @@ import { keyNames, keys } from './keys.ts';
 const FIRST_TAG_PAGE = 1000;
 
 /** One page of a tag's index partition: image ids in reading order, and where the next page starts. */
-export interface TagIndexPage {
+interface TagIndexPage {
   readonly ids: readonly string[];
   /** Absent when the partition was read to its end. */
   readonly next?: unknown;

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleEntry, bundleFunction, functionNames, type FunctionBundle } from '../support/function-bundles.ts';
+import { bundleEntry, bundleFunction, type FunctionBundle, functionNames } from '../support/function-bundles.ts';
 import { median } from './statistics.ts';
 
 export const BASELINE = 'dynamodb-client-only';

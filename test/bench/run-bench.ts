@@ -12,14 +12,14 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
-import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
 import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { matchRoute } from '../../lib/routes.ts';
-import { createDocumentClient, dynamoDbCallChannel, type DynamoDbCall } from '../../lib/store/dynamodb-client.ts';
+import { createDocumentClient, type DynamoDbCall, dynamoDbCallChannel } from '../../lib/store/dynamodb-client.ts';
 import { capacityOf, countByAction, timeInCalls } from '../support/dynamodb-calls.ts';
 import { registeredImage, seedImages } from '../support/seed-images.ts';
-import { BASELINE, measureColdStart, type ColdStartFigures } from './cold-start.ts';
+import { BASELINE, type ColdStartFigures, measureColdStart } from './cold-start.ts';
 import { formatTable, mean, percentile } from './statistics.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,7 +76,9 @@ const machine = {
   loadAverageAtStart: loadavg().map((value) => Number(value.toFixed(2))),
 };
 console.log(`Image registry bench, ${startedAt.toISOString()}`);
-console.log(`  machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node} (${machine.platform}), load average ${machine.loadAverageAtStart.join(' ')}`);
+console.log(
+  `  machine: ${machine.cpus} CPUs, ${machine.cpuModel}, Node ${machine.node} (${machine.platform}), load average ${machine.loadAverageAtStart.join(' ')}`,
+);
 console.log(`  results: ${relative(PROJECT_ROOT, outFile)}\n`);
 
 // ---- cold start ---------------------------------------------------------------------------------
@@ -203,8 +205,16 @@ const operationsFor = (n: number): Operation[] => {
     { name: 'list, 1 common tag (N/4 matches)', status: 200, request: () => ({ method: 'GET', path: '/images?tags=vanilla' }), heavy: n > 1_000 },
     { name: 'list, all (N)', status: 200, request: () => ({ method: 'GET', path: '/images' }), heavy: n > 100 },
     { name: 'register (new image)', status: 202, request: (i) => ({ method: 'POST', path: `/images/scratch-${i}`, body: { username: 'ubuntu' } }) },
-    { name: 'tag (add 1 tag)', status: 202, request: (i) => ({ method: 'POST', path: `/images/${imageId(tagTarget(i))}/tag`, body: { tags: [`scratch-${i}`] } }) },
-    { name: 'untag (remove 1 tag)', status: 202, request: (i) => ({ method: 'POST', path: `/images/${imageId(tagTarget(i))}/untag`, body: { tags: [`scratch-${i}`] } }) },
+    {
+      name: 'tag (add 1 tag)',
+      status: 202,
+      request: (i) => ({ method: 'POST', path: `/images/${imageId(tagTarget(i))}/tag`, body: { tags: [`scratch-${i}`] } }),
+    },
+    {
+      name: 'untag (remove 1 tag)',
+      status: 202,
+      request: (i) => ({ method: 'POST', path: `/images/${imageId(tagTarget(i))}/untag`, body: { tags: [`scratch-${i}`] } }),
+    },
     { name: 'unregister', status: 204, request: (i) => ({ method: 'DELETE', path: `/images/scratch-${i}` }) },
   ];
 };
@@ -221,7 +231,16 @@ const summarize = (name: string, samples: readonly Sample[]) => {
   return {
     operation: name,
     samples: samples.length,
-    latencyMs: { p50: percentile(samples.map((s) => s.totalMs), 50), p99: percentile(samples.map((s) => s.totalMs), 99) },
+    latencyMs: {
+      p50: percentile(
+        samples.map((s) => s.totalMs),
+        50,
+      ),
+      p99: percentile(
+        samples.map((s) => s.totalMs),
+        99,
+      ),
+    },
     overheadMs: { p50: percentile(overheads, 50), p99: percentile(overheads, 99) },
     dynamoDbCallsPerOperation: mean(samples.map((sample) => sample.calls.length)),
     dynamoDbCallsByAction: perAction,
@@ -306,13 +325,17 @@ try {
     const tenant = `bench-${n}`;
     console.log(`\nN = ${n.toLocaleString('en')} registered images (tenant ${tenant})`);
     const seedSeconds = await seed(tenant, n);
-    console.log(`  seeded in ${seedSeconds.toFixed(1)} s; running ${iterations} iterations of each operation (lists of thousands: ${TIME_BUDGET_MS / 1000} s each)`);
+    console.log(
+      `  seeded in ${seedSeconds.toFixed(1)} s; running ${iterations} iterations of each operation (lists of thousands: ${TIME_BUDGET_MS / 1000} s each)`,
+    );
     const figures = await measureAll(tenant, n);
     console.log(`\n${operationsTable(figures)}`);
     const upstream = UPSTREAM_LIST_BY_TAG_MS[n];
     if (upstream !== undefined) {
       const ours = figures[1]!.latencyMs.p50;
-      console.log(`\n  list by one tag, 10 matches: ${ms(ours)} ms here, ${upstream} ms upstream (Sahara + Glance, measured elsewhere: docs/performance.md): ${(upstream / ours).toFixed(0)} times faster`);
+      console.log(
+        `\n  list by one tag, 10 matches: ${ms(ours)} ms here, ${upstream} ms upstream (Sahara + Glance, measured elsewhere: docs/performance.md): ${(upstream / ours).toFixed(0)} times faster`,
+      );
     }
     bySize.push({ images: n, tenant, seedSeconds: Number(seedSeconds.toFixed(1)), operations: figures });
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalFront, type RunningFront } from '../support/local-front-process.ts';
+import { type RunningFront, startLocalFront } from '../support/local-front-process.ts';
 
 /** The pids of the DynamoDB Local JVMs serving `dataDir` (the front's child, killed with it here). */
 const javaPidsUsing = (dataDir: string) =>
@@ -37,7 +37,9 @@ describe('local front durability', () => {
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
 
-  it('keeps every write answered 2xx when the front and DynamoDB Local are killed with SIGKILL mid-stream, but DynamoDB Local\'s last transaction', { timeout: 300_000 }, async () => {
+  it("keeps every write answered 2xx when the front and DynamoDB Local are killed with SIGKILL mid-stream, but DynamoDB Local's last transaction", {
+    timeout: 300_000,
+  }, async () => {
     front = await startLocalFront(env);
     const running = front;
     const [javaPid] = javaPidsUsing(dataDir);
@@ -92,7 +94,9 @@ describe('local front durability', () => {
       const byTag: { id: string }[] = (await send(restarted.origin, 'GET', `?tags=${tag}`)).json.images;
       expect(byTag.map((image) => image.id)).toEqual(all.filter((image) => image.tags.includes(tag)).map((image) => image.id));
     }
-    console.log(`durability: ${sent} writes sent, ${acknowledged.length} answered 2xx before SIGKILL, ${failed} unanswered or refused; after restart ${acknowledged.length - missing.length} of ${acknowledged.length} found, ${missing.length} lost ${JSON.stringify(missing)}`);
+    console.log(
+      `durability: ${sent} writes sent, ${acknowledged.length} answered 2xx before SIGKILL, ${failed} unanswered or refused; after restart ${acknowledged.length - missing.length} of ${acknowledged.length} found, ${missing.length} lost ${JSON.stringify(missing)}`,
+    );
     // DynamoDB Local answers a TransactWriteItems a moment before it is on disk (measured: docs/testing.md,
     // "DynamoDB Local and durability"): a tag change acknowledged in the last instant before the
     // kill, while the four writers' last requests were in flight, may be gone. Nothing else may.

@@ -73,7 +73,11 @@ describe('local front: requests at the edge of HTTP', () => {
     for (const route of writes) {
       const answer = await call('reader-token', route, 'img-plain');
       expect(answer.status, `${route.method} ${route.path}`).toBe(403);
-      expect(answer.json).toEqual({ error_code: 403, error_name: 'FORBIDDEN', error_message: expect.stringMatching(/lacks the 'image-registry\/write' scope[\s\S]*\nError ID: req-\S+$/) });
+      expect(answer.json).toEqual({
+        error_code: 403,
+        error_name: 'FORBIDDEN',
+        error_message: expect.stringMatching(/lacks the 'image-registry\/write' scope[\s\S]*\nError ID: req-\S+$/),
+      });
     }
     expect(await tenantItems(tenant)).toEqual([]);
   });

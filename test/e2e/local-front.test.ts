@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runStartScript, startLocalFront, type RunningFront } from '../support/local-front-process.ts';
+import { type RunningFront, runStartScript, startLocalFront } from '../support/local-front-process.ts';
 
 const javaProcessesUsing = (dataDir: string) =>
   execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })

@@ -1,11 +1,11 @@
-import { METHODS, request as httpRequest } from 'node:http';
+import { request as httpRequest, METHODS } from 'node:http';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchRoute } from '../../lib/routes.ts';
 import { callApi } from '../support/api.ts';
 import { newTenant, testRegistry, testStore } from '../support/fixtures.ts';
 import { useInProcessFront } from '../support/in-process-front.ts';
-import { fuzzRequest, type FuzzRequest } from '../support/request-arbitraries.ts';
+import { type FuzzRequest, fuzzRequest } from '../support/request-arbitraries.ts';
 import { expectIndexMatchesRecords } from '../support/table-inspection.ts';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { v1Client, type ApiAnswer } from '../support/api.ts';
+import { type ApiAnswer, v1Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords } from '../support/table-inspection.ts';
 
@@ -59,7 +59,11 @@ describe('concurrent requests through the handlers', () => {
     const change = fc.oneof(
       fc.record({ kind: fc.constant('register' as const), image: fc.constantFrom(...images) }),
       fc.record({ kind: fc.constant('unregister' as const), image: fc.constantFrom(...images) }),
-      fc.record({ kind: fc.constantFrom('tag' as const, 'untag' as const), image: fc.constantFrom(...images), tags: fc.subarray(pool, { minLength: 1, maxLength: 3 }) }),
+      fc.record({
+        kind: fc.constantFrom('tag' as const, 'untag' as const),
+        image: fc.constantFrom(...images),
+        tags: fc.subarray(pool, { minLength: 1, maxLength: 3 }),
+      }),
     );
     const storm = fc.sample(change, { seed: 2026, numRuns: 240 });
     const CLIENTS = 30;
@@ -83,7 +87,9 @@ describe('concurrent requests through the handlers', () => {
     const serverErrors = answers.filter(({ answer }) => answer.status >= 500);
     const undocumented = serverErrors.filter(({ answer }) => documented503(answer) === undefined);
     const why = countBy(serverErrors.map(({ answer }) => documented503(answer) ?? 'undocumented'));
-    console.log(`storm: ${answers.length} changes by ${CLIENTS} concurrent clients on ${images.length} images; statuses ${JSON.stringify(Object.fromEntries(statuses))}; 5xx: ${serverErrors.length} ${JSON.stringify(Object.fromEntries(why))}`);
+    console.log(
+      `storm: ${answers.length} changes by ${CLIENTS} concurrent clients on ${images.length} images; statuses ${JSON.stringify(Object.fromEntries(statuses))}; 5xx: ${serverErrors.length} ${JSON.stringify(Object.fromEntries(why))}`,
+    );
     expect(undocumented.map(({ op, answer }) => [op, answer.status, answer.text])).toEqual([]);
     for (const { op, answer } of answers) {
       if (answer.status < 500) expect(answer.status, JSON.stringify(op)).toBe(op.kind === 'unregister' ? 204 : 202);
@@ -93,7 +99,10 @@ describe('concurrent requests through the handlers', () => {
     const all: { id: string; tags: string[] }[] = (await api.list()).json.images;
     for (const tags of [...pool.map((tag) => [tag]), ['spark', '3.5'], ['a', 'b'], ['c', 'd', 'e']]) {
       const byTags: { id: string }[] = (await api.list(tags.map((tag) => `tags=${tag}`).join('&'))).json.images;
-      expect(byTags.map((image) => image.id), tags.join('+')).toEqual(all.filter((image) => tags.every((tag) => image.tags.includes(tag))).map((image) => image.id));
+      expect(
+        byTags.map((image) => image.id),
+        tags.join('+'),
+      ).toEqual(all.filter((image) => tags.every((tag) => image.tags.includes(tag))).map((image) => image.id));
     }
   });
 });

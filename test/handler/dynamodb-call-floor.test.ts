@@ -11,8 +11,7 @@ import { registeredImage, seedImages } from '../support/seed-images.ts';
  * times are the bench's (npm run bench).
  */
 const client = documentClient();
-const seed = (tenant: string, images: Parameters<typeof seedImages>[0]['images']) =>
-  seedImages({ client, tableName: TABLE_NAME, tenant, images });
+const seed = (tenant: string, images: Parameters<typeof seedImages>[0]['images']) => seedImages({ client, tableName: TABLE_NAME, tenant, images });
 
 const idsOf = (answer: { json: { images: { id: string }[] } }) => answer.json.images.map((image) => image.id);
 const queriesOf = (calls: readonly DynamoDbCall[]) => calls.filter((call) => call.action === 'Query');
@@ -119,8 +118,14 @@ describe('DynamoDB calls per operation', () => {
       const [crowded, sparse] = [newTenant(), newTenant()];
       const id = (i: number) => `img-${String(i).padStart(5, '0')}`;
       await Promise.all([
-        seed(crowded, Array.from({ length: 3_000 }, (_, i) => registeredImage(id(i), ['common', ...(i % 600 === 7 ? ['scarce'] : [])]))),
-        seed(sparse, Array.from({ length: 5 }, (_, i) => registeredImage(id(i * 600 + 7), ['common', 'scarce']))),
+        seed(
+          crowded,
+          Array.from({ length: 3_000 }, (_, i) => registeredImage(id(i), ['common', ...(i % 600 === 7 ? ['scarce'] : [])])),
+        ),
+        seed(
+          sparse,
+          Array.from({ length: 5 }, (_, i) => registeredImage(id(i * 600 + 7), ['common', 'scarce'])),
+        ),
       ]);
       const inCrowded = await callsDuring(() => v1Client(crowded).list('tags=common&tags=scarce'));
       const inSparse = await callsDuring(() => v1Client(sparse).list('tags=common&tags=scarce'));
@@ -128,7 +133,9 @@ describe('DynamoDB calls per operation', () => {
       expect(idsOf(inCrowded.result)).toHaveLength(5);
       expect(countByAction(inCrowded.calls)).toEqual({ Query: 2, BatchGetItem: 1 });
       // One page of the common tag's 3,000 entries, then no more: the cost stops growing with it.
-      const commonPage = queriesOf(inCrowded.calls).find((call) => String((call.input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':pk']).endsWith('#TAG#common'))!;
+      const commonPage = queriesOf(inCrowded.calls).find((call) =>
+        String((call.input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':pk']).endsWith('#TAG#common'),
+      )!;
       expect(commonPage.input.Limit).toBe(1000);
       const full = await callsDuring(() => v1Client(crowded).list('tags=common'));
       expect(capacityOf(inCrowded.calls).read).toBeLessThan(capacityOf(full.calls).read / 2);

@@ -2,7 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { callApi, v1Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
 
-const IMAGE_FIELDS = ['id', 'name', 'username', 'description', 'tags', 'metadata', 'status', 'progress', 'minDisk', 'minRam', 'OS-EXT-IMG-SIZE:size', 'created', 'updated'].sort();
+const IMAGE_FIELDS = [
+  'id',
+  'name',
+  'username',
+  'description',
+  'tags',
+  'metadata',
+  'status',
+  'progress',
+  'minDisk',
+  'minRam',
+  'OS-EXT-IMG-SIZE:size',
+  'created',
+  'updated',
+].sort();
 
 describe('GET /v1.1/{tenant}/images (list-images)', () => {
   it('answers 200 with registered images only, each with exactly upstream fields', async () => {
@@ -36,7 +50,11 @@ describe('GET /v1.1/{tenant}/images (list-images)', () => {
     const api = v1Client(newTenant());
     const answer = await api.list(Array.from({ length: 21 }, (_, i) => `tags=t${i}`).join('&'));
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ error_code: 400, error_name: 'VALIDATION_ERROR', error_message: expect.stringContaining('tags: may name at most 20 tags') });
+    expect(answer.json).toMatchObject({
+      error_code: 400,
+      error_name: 'VALIDATION_ERROR',
+      error_message: expect.stringContaining('tags: may name at most 20 tags'),
+    });
   });
 });
 
@@ -119,9 +137,15 @@ describe('GET .../images with limit and marker (paging)', () => {
     const tenant = newTenant();
     for (const base of [`/v1.1/${tenant}/images`, '/v2/images']) {
       const badLimit = await callApi({ method: 'GET', path: `${base}?limit=0`, tenant });
-      expect(badLimit).toMatchObject({ status: 400, json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^limit: must be a whole number from 1 to 1000/) } });
+      expect(badLimit).toMatchObject({
+        status: 400,
+        json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^limit: must be a whole number from 1 to 1000/) },
+      });
       const badMarker = await callApi({ method: 'GET', path: `${base}?marker=bogus`, tenant });
-      expect(badMarker).toMatchObject({ status: 400, json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^marker: 'bogus' is not a marker/) } });
+      expect(badMarker).toMatchObject({
+        status: 400,
+        json: { error_name: 'VALIDATION_ERROR', error_message: expect.stringMatching(/^marker: 'bogus' is not a marker/) },
+      });
     }
   });
 });

@@ -34,7 +34,12 @@ const describeFromMap = () =>
   ec2.on(DescribeImagesCommand).callsFake(({ ImageIds: [imageId] = [] }: { ImageIds?: string[] }) => {
     const image = amis.get(imageId!);
     if (!image) {
-      throw new EC2ServiceException({ name: 'InvalidAMIID.NotFound', $fault: 'client', message: `The image id '[${imageId}]' does not exist`, $metadata: { httpStatusCode: 400 } });
+      throw new EC2ServiceException({
+        name: 'InvalidAMIID.NotFound',
+        $fault: 'client',
+        message: `The image id '[${imageId}]' does not exist`,
+        $metadata: { httpStatusCode: 400 },
+      });
     }
     return { Images: [image] };
   });

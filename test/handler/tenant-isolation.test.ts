@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callApi, v1Client, type ApiAnswer } from '../support/api.ts';
+import { type ApiAnswer, callApi, v1Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
 import { routeCalls } from '../support/route-calls.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
@@ -26,7 +26,12 @@ type Operation =
 const image = fc.constantFrom(...IMAGES);
 const tags = fc.subarray([...TAGS], { minLength: 1 });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  fc.record({ kind: fc.constant('register' as const), image, username: fc.constantFrom('ubuntu', 'centos'), description: fc.option(fc.constantFrom('', 'd1', 'd2'), { nil: undefined }) }),
+  fc.record({
+    kind: fc.constant('register' as const),
+    image,
+    username: fc.constantFrom('ubuntu', 'centos'),
+    description: fc.option(fc.constantFrom('', 'd1', 'd2'), { nil: undefined }),
+  }),
   fc.record({ kind: fc.constant('unregister' as const), image }),
   fc.record({ kind: fc.constantFrom('tag' as const, 'untag' as const), image, tags }),
   fc.record({ kind: fc.constant('show' as const), image }),

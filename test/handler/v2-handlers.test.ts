@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { callApi, v1Client, v2Client } from '../support/api.ts';
 import { errorResponse, imageListResponse, imageResponse, tagListResponse } from '../../lib/http/response-schemas.ts';
+import { callApi, v1Client, v2Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
@@ -84,7 +84,10 @@ describe('PUT /v2/images/{id}/tags (replace-image-tags)', () => {
   it('refuses more than 50 tags and an invalid tag with 400 VALIDATION_ERROR, writing nothing', async () => {
     const tenant = newTenant();
     const api = v2Client(tenant);
-    const tooMany = await api.replaceTags('img-plain', Array.from({ length: 51 }, (_, i) => `t${i}`));
+    const tooMany = await api.replaceTags(
+      'img-plain',
+      Array.from({ length: 51 }, (_, i) => `t${i}`),
+    );
     expectError(tooMany, 400, 'VALIDATION_ERROR');
     expect(tooMany.json.error_message).toContain('at most 50 tags');
     const invalid = await api.replaceTags('img-plain', ['ok', 'bad tag']);

@@ -111,8 +111,14 @@ describe('POST /v1.1/{tenant}/images/{id}/tag and /untag (tag-image, untag-image
   it('refuses a tag request that would pass 50 tags with 400 naming the limit, applying nothing', async () => {
     const tenant = newTenant();
     const api = v1Client(tenant);
-    await api.tag('img-plain', Array.from({ length: 45 }, (_, i) => `t${i}`));
-    const answer = await api.tag('img-plain', Array.from({ length: 10 }, (_, i) => `u${i}`));
+    await api.tag(
+      'img-plain',
+      Array.from({ length: 45 }, (_, i) => `t${i}`),
+    );
+    const answer = await api.tag(
+      'img-plain',
+      Array.from({ length: 10 }, (_, i) => `u${i}`),
+    );
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ error_name: 'VALIDATION_ERROR', error_message: expect.stringContaining('at most 50 tags') });
     expect((await api.untag('img-plain', [])).json.image.tags).toHaveLength(45);

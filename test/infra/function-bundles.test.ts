@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFunction, describesAmis, functionNames, type FunctionBundle } from '../support/function-bundles.ts';
+import { bundleFunction, describesAmis, type FunctionBundle, functionNames } from '../support/function-bundles.ts';
 
 /**
  * The cold-start budget of a function's bundle (index.mjs, minified, as NodejsFunction builds it

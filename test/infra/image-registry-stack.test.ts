@@ -4,7 +4,7 @@ import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../lib/routes.ts';
-import { actionsOf, bundleOf, findFunction, synthesize, type Resources } from '../support/stack-template.ts';
+import { actionsOf, bundleOf, findFunction, type Resources, synthesize } from '../support/stack-template.ts';
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
@@ -114,7 +114,7 @@ describe('ImageRegistryStack template', () => {
     expect(actionsOf(functionOf('sync-ami-state')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 
-  it('lets only list-images (tags) and sync-ami-state (an image\'s tenants) query GSI1', () => {
+  it("lets only list-images (tags) and sync-ami-state (an image's tenants) query GSI1", () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

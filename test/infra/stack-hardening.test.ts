@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_SCOPES } from '../../infra/access-scopes.ts';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
-import { operations, type Operation } from '../../lib/routes.ts';
+import { type Operation, operations } from '../../lib/routes.ts';
 
 // Bundling is skipped: these tests look at IAM, routes and logging, not at the function code.
 const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -143,12 +143,17 @@ describe('DynamoDB image store', () => {
 
   it('keeps the entry of a tag given back between a replacement and its late removal', async () => {
     const tenant = newTenant();
-    await tagged(tenant, 'img', Array.from({ length: 50 }, (_, i) => `before-${i}`));
+    await tagged(
+      tenant,
+      'img',
+      Array.from({ length: 50 }, (_, i) => `before-${i}`),
+    );
     const client = documentClient();
     let givenBack: string[] = [];
     client.middlewareStack.add(
       (next) => async (args) => {
-        const check = (args.input as { TransactItems?: { ConditionCheck?: { ExpressionAttributeValues: Record<string, string> } }[] }).TransactItems?.[0]?.ConditionCheck;
+        const check = (args.input as { TransactItems?: { ConditionCheck?: { ExpressionAttributeValues: Record<string, string> } }[] }).TransactItems?.[0]
+          ?.ConditionCheck;
         if (check && givenBack.length === 0) {
           // Another writer puts the removed tag back before the late removal runs.
           givenBack = Object.values(check.ExpressionAttributeValues);
@@ -161,7 +166,15 @@ describe('DynamoDB image store', () => {
     );
     const racing = createDynamoDbImageStore({ client, tableName: TABLE_NAME });
     const current = (await racing.getImage(tenant, 'img'))!;
-    await racing.writeTags(tenant, current, diffTags(current.tags, Array.from({ length: 50 }, (_, i) => `after-${i}`)), NOW);
+    await racing.writeTags(
+      tenant,
+      current,
+      diffTags(
+        current.tags,
+        Array.from({ length: 50 }, (_, i) => `after-${i}`),
+      ),
+      NOW,
+    );
     expect(givenBack).toHaveLength(1);
     expect((await store.getImage(tenant, 'img'))!.tags).toContain(givenBack[0]);
     expect(await indexedImageIds(tenant, givenBack[0]!)).toEqual(['img']);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../../lib/registry/errors.ts';
 import { createStaticCatalog } from '../../lib/catalog/static-catalog.ts';
+import { ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../../lib/registry/errors.ts';
 import { newAmiId, newTenant, testCatalog, testRegistry, testStore } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
@@ -143,7 +143,9 @@ describe('image registry', () => {
     const image = newAmiId();
     const amiRegistry = testRegistry({ catalog: createStaticCatalog({ images: [{ id: image, name: 'spark', status: 'SAVING' }] }) });
     const tenants = Array.from({ length: 20 }, () => newTenant());
-    await Promise.all(tenants.map((tenant, i) => (i % 2 === 0 ? amiRegistry.registerImage(tenant, image, { username: 'u' }) : amiRegistry.tagImage(tenant, image, ['spark']))));
+    await Promise.all(
+      tenants.map((tenant, i) => (i % 2 === 0 ? amiRegistry.registerImage(tenant, image, { username: 'u' }) : amiRegistry.tagImage(tenant, image, ['spark']))),
+    );
 
     const active = { status: 'ACTIVE', progress: 100, changedAt: '2026-11-27T10:00:00.000Z' };
     expect(await amiRegistry.syncImageState(image, active)).toEqual({ tenants: 20, changed: 20 });

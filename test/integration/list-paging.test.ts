@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../../lib/catalog/open-catalog.ts';
-import type { ImagePage } from '../../lib/registry/image-registry.ts';
-import type { ListFilter } from '../../lib/registry/image-registry.ts';
+import type { ImagePage, ListFilter } from '../../lib/registry/image-registry.ts';
 import { createImageRegistry } from '../../lib/registry/image-registry.ts';
 import { createDynamoDbImageStore } from '../../lib/store/dynamodb-image-store.ts';
 import { documentClient, newTenant, TABLE_NAME, testRegistry, testStore } from '../support/fixtures.ts';
@@ -54,8 +53,16 @@ describe('list paging', () => {
   it('walks a list filtered by tags and a name the same way', async () => {
     const tenant = newTenant();
     const ids = Array.from({ length: 30 }, (_, i) => name(i));
-    await registerAll(tenant, ids.filter((_, i) => i % 3 !== 0), ['spark']);
-    await registerAll(tenant, ids.filter((_, i) => i % 3 === 0), ['storm']);
+    await registerAll(
+      tenant,
+      ids.filter((_, i) => i % 3 !== 0),
+      ['spark'],
+    );
+    await registerAll(
+      tenant,
+      ids.filter((_, i) => i % 3 === 0),
+      ['storm'],
+    );
     const spark = ids.filter((_, i) => i % 3 !== 0);
     expect(await walk(tenant, { tags: ['spark'] }, 4)).toEqual(spark);
     expect(await walk(tenant, { tags: ['spark'], name: 'img-01' }, 3)).toEqual(spark.filter((id) => id.startsWith('img-01')));
@@ -127,7 +134,11 @@ describe('list paging reads', () => {
 
   it('start at the marker and read about one page, not the list before it or after it', async () => {
     const tenant = newTenant();
-    await registerAll(tenant, Array.from({ length: 120 }, (_, i) => name(i)), ['spark']);
+    await registerAll(
+      tenant,
+      Array.from({ length: 120 }, (_, i) => name(i)),
+      ['spark'],
+    );
     const { registry: counted, read } = countingRegistry();
     const page = await counted.listImagesPage(tenant, {}, { limit: 5, position: { after: name(99) } });
     expect(idsOf(page)).toEqual([100, 101, 102, 103, 104].map(name));

@@ -1,7 +1,7 @@
-import type { ApiResult } from '../../lib/http/api-types.ts';
-import { matchRoute } from '../../lib/routes.ts';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
 import { loadHandler, ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
+import type { ApiResult } from '../../lib/http/api-types.ts';
+import { matchRoute } from '../../lib/routes.ts';
 
 export interface ApiCall {
   readonly method: string;
@@ -32,8 +32,7 @@ export const callApi = async ({ method, path, tenant, body, headers = {} }: ApiC
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   const operation = match.kind === 'found' ? match.operation.name : ROUTE_NOT_FOUND;
-  const payload =
-    body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+  const payload = body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   const event = buildApiEvent({
     method,
     rawPath,

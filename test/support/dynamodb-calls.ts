@@ -1,4 +1,4 @@
-import { dynamoDbCallChannel, type DynamoDbCall } from '../../lib/store/dynamodb-client.ts';
+import { type DynamoDbCall, dynamoDbCallChannel } from '../../lib/store/dynamodb-client.ts';
 
 export type { DynamoDbCall };
 

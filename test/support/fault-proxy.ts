@@ -1,5 +1,5 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /**
@@ -58,7 +58,10 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const operation = String(request.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+      const operation =
+        String(request.headers['x-amz-target'] ?? '')
+          .split('.')
+          .pop() ?? '';
       received.push(operation);
       const fault = active && (!active.operations || active.operations.has(operation)) ? active.fault : undefined;
       const body = Buffer.concat(chunks);
@@ -72,7 +75,12 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
         case 'hang':
           return; // the socket stays open and silent; close() ends it
         case 'drop-response':
-          return forward(request, body, () => request.socket.destroy(), () => request.socket.destroy());
+          return forward(
+            request,
+            body,
+            () => request.socket.destroy(),
+            () => request.socket.destroy(),
+          );
         default:
           return forward(
             request,

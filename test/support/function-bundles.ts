@@ -1,8 +1,8 @@
-import { isBuiltin } from 'node:module';
-import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/function-bundling.ts';
 import { ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
@@ -11,7 +11,7 @@ import { operations } from '../../lib/routes.ts';
 /** Every Lambda function the stack deploys: one per operation of the route table, and `$default`'s. */
 export const functionNames = (): string[] => [...operations.map((operation) => operation.name), ROUTE_NOT_FOUND];
 
-export const functionEntry = (name: string) => fileURLToPath(new URL(`../../functions/${name}.ts`, import.meta.url));
+const functionEntry = (name: string) => fileURLToPath(new URL(`../../functions/${name}.ts`, import.meta.url));
 
 export interface FunctionBundle {
   readonly name: string;

@@ -39,8 +39,13 @@ const tagValue = fc.oneof(
 const queryPart = fc.oneof(
   { weight: 6, arbitrary: tagValue.map((tag) => `tags=${encodeURIComponent(tag.toWellFormed())}`) },
   { weight: 2, arbitrary: unicode(20).map((name) => `name=${encodeURIComponent(name.toWellFormed())}`) },
-  { weight: 1, arbitrary: fc.tuple(unicode(10), unicode(10)).map(([key, value]) => `${encodeURIComponent(key.toWellFormed())}=${encodeURIComponent(value.toWellFormed())}`) },
-  { weight: 1, arbitrary: malformedEscape.map((escape) => `tags=${escape}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(unicode(10), unicode(10))
+      .map(([key, value]) => `${encodeURIComponent(key.toWellFormed())}=${encodeURIComponent(value.toWellFormed())}`),
+  },
+  { weight: 1, arbitrary: malformedEscape.map((sequence) => `tags=${sequence}`) },
   { weight: 1, arbitrary: fc.constantFrom('tags', 'tags=', '=', '&&', 'name', 'tags[]=a', 'tags=a=b') },
 );
 
@@ -68,7 +73,9 @@ const path = (tenant: fc.Arbitrary<string>): fc.Arbitrary<[string, string]> => {
     },
     {
       weight: 1,
-      arbitrary: fc.array(segment(fc.constantFrom('v1.1', 'v2', 'images', 'x')), { maxLength: 8 }).map((parts): [string, string] => [`/${parts.join('/')}`, 'GET']),
+      arbitrary: fc
+        .array(segment(fc.constantFrom('v1.1', 'v2', 'images', 'x')), { maxLength: 8 })
+        .map((parts): [string, string] => [`/${parts.join('/')}`, 'GET']),
     },
   );
 };
@@ -85,7 +92,10 @@ const body = fc.oneof(
   {
     weight: 4,
     arbitrary: fc
-      .record({ username: fc.oneof(fc.constantFrom('ubuntu', 'centos', ''), unicode(20)), description: fc.option(unicode(40), { nil: undefined }) }, { requiredKeys: ['username'] })
+      .record(
+        { username: fc.oneof(fc.constantFrom('ubuntu', 'centos', ''), unicode(20)), description: fc.option(unicode(40), { nil: undefined }) },
+        { requiredKeys: ['username'] },
+      )
       .map(jsonText),
   },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map(jsonText) },
@@ -94,7 +104,10 @@ const body = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 51, max: 200 }).map((n) => jsonText({ tags: Array.from({ length: n }, (_, i) => `t${i}`) })) },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 12_000 }).map((n) => jsonText({ tags: Array(n).fill('spark') })) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
-  { weight: 1, arbitrary: fc.constantFrom('{"tags": [', '{"tags": ["a"]}{', '{"username": "\ud800"}', 'null', '[]', '"x"', ' ').map((text) => Buffer.from(text)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('{"tags": [', '{"tags": ["a"]}{', '{"username": "\ud800"}', 'null', '[]', '"x"', ' ').map((text) => Buffer.from(text)),
+  },
   { weight: 1, arbitrary: fc.constantFrom(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), Buffer.from([0xc0, 0xaf]), Buffer.from('{"tags": ["\xe9"]}', 'latin1')) },
   { weight: 1, arbitrary: fc.constant(undefined).map(() => Buffer.alloc(1024 * 1024, 0x20)) },
 );
@@ -102,7 +115,18 @@ const body = fc.oneof(
 const contentType = fc.oneof(
   { weight: 6, arbitrary: fc.constant('application/json') },
   { weight: 2, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/json; charset=latin1', 'application/merge-patch+json', '', 'APPLICATION/JSON', 'multipart/form-data; boundary=x', ';;') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'text/plain',
+      'application/json; charset=latin1',
+      'application/merge-patch+json',
+      '',
+      'APPLICATION/JSON',
+      'multipart/form-data; boundary=x',
+      ';;',
+    ),
+  },
   { weight: 1, arbitrary: fc.stringMatching(/^[\x21-\x7e]{0,40}$/) },
 );
 

@@ -1,4 +1,4 @@
-import { operations, type Operation, type Route } from '../../lib/routes.ts';
+import { type Operation, operations, type Route } from '../../lib/routes.ts';
 import type { ApiCall } from './api.ts';
 
 /** A body each known operation accepts; an operation added later gets `{}` until listed here. */

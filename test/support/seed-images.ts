@@ -5,7 +5,7 @@ import { imageItems } from '../../lib/store/image-item.ts';
 /** BatchWriteItem takes at most 25 items. */
 const BATCH_WRITE_LIMIT = 25;
 
-export const SEED_TIME = '2026-11-27T10:00:00Z';
+const SEED_TIME = '2026-11-27T10:00:00Z';
 
 /** A registered image with these tags, as the store would hold it after register and tag. */
 export const registeredImage = (id: string, tags: readonly string[], extra: Partial<ImageRecord> = {}): ImageRecord => {

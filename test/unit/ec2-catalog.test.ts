@@ -23,7 +23,15 @@ const sparkImage = (overrides: Partial<Image> = {}): Image => ({
   BlockDeviceMappings: [
     {
       DeviceName: '/dev/sda1',
-      Ebs: { DeleteOnTermination: true, SnapshotId: 'snap-0123456789abcdef0', VolumeSize: 20, VolumeType: 'gp3', Encrypted: false, Iops: 3000, Throughput: 125 },
+      Ebs: {
+        DeleteOnTermination: true,
+        SnapshotId: 'snap-0123456789abcdef0',
+        VolumeSize: 20,
+        VolumeType: 'gp3',
+        Encrypted: false,
+        Iops: 3000,
+        Throughput: 125,
+      },
     },
     {
       DeviceName: '/dev/sdb',

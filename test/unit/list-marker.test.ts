@@ -20,7 +20,18 @@ describe('list markers', () => {
 
   it('refuse what encodeMarker never makes', () => {
     const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    for (const marker of ['', 'not a marker', '%%%', encode(['a']), encode({}), encode({ after: 1 }), encode({ after: 'a', before: 'b' }), encode({ around: 'a' }), encode({ after: 'x'.repeat(256) }), 'e30']) {
+    for (const marker of [
+      '',
+      'not a marker',
+      '%%%',
+      encode(['a']),
+      encode({}),
+      encode({ after: 1 }),
+      encode({ after: 'a', before: 'b' }),
+      encode({ around: 'a' }),
+      encode({ after: 'x'.repeat(256) }),
+      'e30',
+    ]) {
       expect(decodeMarker(marker)).toBeUndefined();
     }
   });

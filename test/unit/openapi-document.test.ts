@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
-import { queryParameterNames, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
-import { operations, type Operation } from '../../lib/routes.ts';
 import { OPENAPI_FILE, openApiText } from '../../infra/openapi/write-openapi.ts';
+import { queryParameterNames, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
+import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
+import { type Operation, operations } from '../../lib/routes.ts';
 
 const document = JSON.parse(openApiText());
 const routes = (operations as readonly Operation[]).flatMap((operation) => operation.routes.map((route) => ({ operation, route })));
@@ -32,7 +32,8 @@ describe('the OpenAPI description', () => {
       const where = `${route.method} ${route.path}`;
       expect(described.operationId, where).toBe(`${operation.name}-v${route.version}`);
 
-      const parameters = (kind: string) => described.parameters.filter((parameter: { in: string }) => parameter.in === kind).map((parameter: { name: string }) => parameter.name);
+      const parameters = (kind: string) =>
+        described.parameters.filter((parameter: { in: string }) => parameter.in === kind).map((parameter: { name: string }) => parameter.name);
       expect(parameters('path'), where).toEqual([...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => name));
       const query = queryParameterNames(contract.query);
       const expectedQuery = route.version === '2' ? [...new Set([...query, ...V2_TOLERATED_QUERY_PARAMETERS])] : query;
@@ -58,8 +59,19 @@ describe('the OpenAPI description', () => {
         [401, 'UNAUTHORIZED'],
         [500, 'INTERNAL_SERVER_ERROR'],
         [503, 'SERVICE_UNAVAILABLE'],
-        ...(route.version === '2' ? [[400, 'INVALID_PARAMS_ON_REQUEST'], [406, 'NOT_ACCEPTABLE']] : [[403, 'FORBIDDEN']]),
-        ...(contract.body ? [[400, 'VALIDATION_ERROR'], [400, 'MALFORMED_REQUEST_BODY'], [413, 'REQUEST_ENTITY_TOO_LARGE']] : []),
+        ...(route.version === '2'
+          ? [
+              [400, 'INVALID_PARAMS_ON_REQUEST'],
+              [406, 'NOT_ACCEPTABLE'],
+            ]
+          : [[403, 'FORBIDDEN']]),
+        ...(contract.body
+          ? [
+              [400, 'VALIDATION_ERROR'],
+              [400, 'MALFORMED_REQUEST_BODY'],
+              [413, 'REQUEST_ENTITY_TOO_LARGE'],
+            ]
+          : []),
         ...contract.errors.map((error) => [error.status, error.errorName]),
       ] as [number, string][];
       for (const [status, name] of expectedErrors) expect(errorNames(status), `${where} ${status}`).toContain(name);

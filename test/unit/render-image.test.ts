@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import type { ImageRecord } from '../../lib/registry/image.ts';
 import { renderImage } from '../../lib/http/render-image.ts';
+import type { ImageRecord } from '../../lib/registry/image.ts';
 
 const record = (overrides: Partial<ImageRecord> = {}): ImageRecord => ({
   id: 'img-1',
   username: 'ubuntu',
   description: 'Spark 3.5 on Ubuntu',
   tags: ['3.5', 'spark'],
-  facts: { name: 'sahara-spark', status: 'ACTIVE', progress: 100, minDisk: 20, minRam: 2048, size: 1024, created: '2026-01-01T00:00:00Z', updated: '2026-01-02T00:00:00Z' },
+  facts: {
+    name: 'sahara-spark',
+    status: 'ACTIVE',
+    progress: 100,
+    minDisk: 20,
+    minRam: 2048,
+    size: 1024,
+    created: '2026-01-01T00:00:00Z',
+    updated: '2026-01-02T00:00:00Z',
+  },
   createdAt: '2026-02-01T10:00:00Z',
   updatedAt: '2026-02-03T10:00:00Z',
   version: 3,

@@ -30,9 +30,7 @@ describe('request schemas', () => {
   });
 
   it('names the position and value of each invalid tag', () => {
-    expect(problems(tagsBody, { tags: ['ok', 'bad tag', 7] })).toBe(
-      "tags[1]: 'bad tag' is not a valid tag; tags[2]: must be a string",
-    );
+    expect(problems(tagsBody, { tags: ['ok', 'bad tag', 7] })).toBe("tags[1]: 'bad tag' is not a valid tag; tags[2]: must be a string");
     expect(problems(tagsBody, { tags: ['a'.repeat(300)] })).toBe('tags[0]: is longer than 255 characters');
   });
 

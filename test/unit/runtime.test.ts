@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
 
 describe('runtime', () => {
   it('tests run on the Node.js major the Lambda functions run on (nodejs24.x)', () => {

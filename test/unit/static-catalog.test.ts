@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStaticCatalog, loadStaticCatalog } from '../../lib/catalog/static-catalog.ts';
 import { openCatalog } from '../../lib/catalog/open-catalog.ts';
+import { createStaticCatalog, loadStaticCatalog } from '../../lib/catalog/static-catalog.ts';
 
 describe('static catalog', () => {
   it('describes the images of its file with defaults for what the file leaves out', async () => {
@@ -21,7 +21,14 @@ describe('static catalog', () => {
   });
 
   it('refuses a file with an id twice or an unknown field, naming the problem', () => {
-    expect(() => createStaticCatalog({ images: [{ id: 'a', name: 'A' }, { id: 'a', name: 'B' }] })).toThrow(/'a' appears twice/);
+    expect(() =>
+      createStaticCatalog({
+        images: [
+          { id: 'a', name: 'A' },
+          { id: 'a', name: 'B' },
+        ],
+      }),
+    ).toThrow(/'a' appears twice/);
     const dir = mkdtempSync(join(tmpdir(), 'catalog-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ images: [{ id: 'a', name: 'A', colour: 'red' }] }));
     expect(() => loadStaticCatalog(join(dir, 'bad.json'))).toThrow(/colour/);
@@ -39,11 +46,13 @@ describe('open catalog', () => {
     expect(await openCatalog.describeImage('anything-1')).toMatchObject({ name: 'anything-1', status: 'ACTIVE', size: 0 });
   });
 
-  it.each([['empty', ''], ['a slash', 'a/b'], ['a control character', 'a\u0000b'], ['over 255 characters', 'x'.repeat(256)]])(
-    'knows no id with %s',
-    async (_why, id) => {
-      expect(openCatalog.isWellFormedId(id)).toBe(false);
-      expect(await openCatalog.describeImage(id)).toBeUndefined();
-    },
-  );
+  it.each([
+    ['empty', ''],
+    ['a slash', 'a/b'],
+    ['a control character', 'a\u0000b'],
+    ['over 255 characters', 'x'.repeat(256)],
+  ])('knows no id with %s', async (_why, id) => {
+    expect(openCatalog.isWellFormedId(id)).toBe(false);
+    expect(await openCatalog.describeImage(id)).toBeUndefined();
+  });
 });

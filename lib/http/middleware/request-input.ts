@@ -50,8 +50,14 @@ const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) =>
   const accepted = new Set([...known, ...V2_TOLERATED_QUERY_PARAMETERS]);
   const unknown = [...new Set(new URLSearchParams(event.rawQueryString ?? '').keys())].filter((name) => !accepted.has(name));
   if (unknown.length > 0) {
-    const names = unknown.slice(0, 5).map((name) => `'${name.slice(0, 64)}'`).join(', ');
-    throw new HttpError(apiErrors.unknownQueryParameter, `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}; this request accepts ${[...accepted].join(', ')}`);
+    const names = unknown
+      .slice(0, 5)
+      .map((name) => `'${name.slice(0, 64)}'`)
+      .join(', ');
+    throw new HttpError(
+      apiErrors.unknownQueryParameter,
+      `Unknown query parameter${unknown.length > 1 ? 's' : ''} ${names}; this request accepts ${[...accepted].join(', ')}`,
+    );
   }
 };
 
