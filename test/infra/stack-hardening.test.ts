@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_ACCESS_SCOPES } from '../../infra/access-scopes.ts';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
 import { type Operation, operations } from '../../lib/routes.ts';
+import { cdkJsonContext } from '../support/cdk-context.ts';
 
 // Bundling is skipped: these tests look at IAM, routes and logging, not at the function code.
-const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const newApp = () => new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
 
 const registryStack = (app: App, props: Partial<ImageRegistryStackProps> = {}) =>
   new ImageRegistryStack(app, 'Registry', { jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['registry'], tenantClaim: 'tenant_id', ...props });

@@ -4,6 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import type { CatalogChoice } from '../../infra/catalog-choice.ts';
 import { ImageRegistryStack } from '../../infra/image-registry-stack.ts';
+import { cdkJsonContext } from './cdk-context.ts';
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
@@ -11,7 +12,7 @@ export type Resources = Record<string, { Properties: any; DeletionPolicy?: strin
 
 export const synthesize = (catalog?: CatalogChoice, { bundle = true } = {}) => {
   // Skipping the bundling (an empty list of stacks to bundle) keeps the template and saves the time.
-  const app = new App(bundle ? {} : { context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { ...cdkJsonContext, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stack = new ImageRegistryStack(app, 'Test', {
     jwtIssuer: 'https://issuer.example.com/',
     jwtAudience: ['registry-clients'],
