@@ -1,4 +1,5 @@
 import type { ImageFacts } from '../registry/image.ts';
+import { MAX_IMAGE_ID_BYTES, utf8Length } from '../registry/image-id.ts';
 
 /**
  * The port through which the registry learns what an image is (upstream asks Glance). Adapters:
@@ -11,7 +12,8 @@ export interface ImageCatalog {
   describeImage(imageId: string): Promise<ImageFacts | undefined>;
 }
 
-// Ids become part of DynamoDB keys and path segments: keep them short, slash-free and printable.
-const WELL_FORMED_ID = /^[^/\p{C}]{1,255}$/u;
+// Ids become part of DynamoDB keys, markers and path segments: keep them short, slash-free and printable.
+const WELL_FORMED_ID = /^[^/\p{C}]+$/u;
 
-export const isWellFormedImageId = (imageId: string): boolean => WELL_FORMED_ID.test(imageId);
+/** 1 to MAX_IMAGE_ID_BYTES bytes of UTF-8, printable, without `/`. */
+export const isWellFormedImageId = (imageId: string): boolean => utf8Length(imageId) <= MAX_IMAGE_ID_BYTES && WELL_FORMED_ID.test(imageId);

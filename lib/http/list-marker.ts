@@ -1,3 +1,4 @@
+import { MAX_IMAGE_ID_BYTES, utf8Length } from '../registry/image-id.ts';
 import type { ListPosition } from '../registry/image-store.ts';
 
 /**
@@ -8,11 +9,19 @@ import type { ListPosition } from '../registry/image-store.ts';
 export const encodeMarker = (position: ListPosition | undefined): string | null =>
   position === undefined ? null : Buffer.from(JSON.stringify(position)).toString('base64url');
 
-/** Image ids are at most 255 characters; anything longer was not made by encodeMarker. */
-const MAX_ID_LENGTH = 255;
+/** JSON bytes a position keeps beyond its side and id, for what else it may come to carry (a sort key's value). */
+const MARKER_EXTRA_BYTES = 1024;
+/** `{"before":""}`: the JSON of a position without its id. */
+const POSITION_FRAME_BYTES = 13;
+/** JSON escaping at most doubles an id (`"` and `\`; ids hold no control characters): lib/registry/image-id.ts. */
+const MAX_POSITION_JSON_BYTES = POSITION_FRAME_BYTES + 2 * MAX_IMAGE_ID_BYTES + MARKER_EXTRA_BYTES;
+/** base64url without padding: 4 characters per 3 bytes. Anything longer was not made by encodeMarker. */
+export const MAX_MARKER_LENGTH = Math.ceil((MAX_POSITION_JSON_BYTES * 4) / 3);
+
+const MARKER_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_MARKER_LENGTH}}$`);
 
 export const decodeMarker = (marker: string): ListPosition | undefined => {
-  if (!/^[A-Za-z0-9_-]{1,1024}$/.test(marker)) return undefined;
+  if (!MARKER_PATTERN.test(marker)) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(marker, 'base64url').toString('utf8'));
@@ -23,6 +32,6 @@ export const decodeMarker = (marker: string): ListPosition | undefined => {
   const entries = Object.entries(value);
   if (entries.length !== 1) return undefined;
   const [[side, id]] = entries as [[string, unknown]];
-  if ((side !== 'after' && side !== 'before') || typeof id !== 'string' || id.length > MAX_ID_LENGTH) return undefined;
+  if ((side !== 'after' && side !== 'before') || typeof id !== 'string' || id === '' || utf8Length(id) > MAX_IMAGE_ID_BYTES) return undefined;
   return side === 'after' ? { after: id } : { before: id };
 };
