@@ -77,8 +77,10 @@ export class ImageRegistryStack extends Stack {
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // The registry's records outlive the stack: deleting the stack must not delete them.
+      // The registry's records outlive the stack: deleting the stack must not delete them, and
+      // deleting the table by hand takes turning its deletion protection off first.
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: tagIndex.name,

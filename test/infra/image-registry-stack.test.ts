@@ -23,7 +23,7 @@ describe('ImageRegistryStack template', () => {
     return entries[0]!;
   };
 
-  it('has one on-demand table with point-in-time recovery, retained on stack deletion', () => {
+  it('has one on-demand table with point-in-time recovery and deletion protection, retained on stack deletion', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -31,6 +31,7 @@ describe('ImageRegistryStack template', () => {
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
         KeySchema: [
           { AttributeName: 'PK', KeyType: 'HASH' },
           { AttributeName: 'SK', KeyType: 'RANGE' },
