@@ -82,22 +82,18 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
     const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
     const method = request.method ?? 'GET';
-    const body = await readBody(request);
-    if (body === undefined) {
-      const error = new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
-      return send(response, renderError(error, randomUUID()));
-    }
     const headers = headersOf(request);
     const match = matchRoute(method, rawPath);
-    const common = { method, rawPath, rawQueryString, headers, body, sourceIp: request.socket.remoteAddress };
+    const common = { method, rawPath, rawQueryString, headers, sourceIp: request.socket.remoteAddress };
 
+    // A request refused before its body is read leaves the body unread: Node discards it unbuffered.
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
-      const event = buildApiEvent({ ...common, routeKey: '$default' });
+      const event = buildApiEvent({ ...common, body: Buffer.alloc(0), routeKey: '$default' });
       return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
     }
     const token = tokenOf(headers);
-    const owner = token === undefined ? undefined : tokenOwners.get(token);
+    const owner = token ? tokenOwners.get(token) : undefined;
     if (owner === undefined) {
       const error = new HttpError(apiErrors.unauthorized, 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
       return send(response, renderError(error, randomUUID()));
@@ -110,8 +106,15 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       const error = new HttpError(apiErrors.missingScope, `The token lacks the '${scopes[operation.access]}' scope this request needs`);
       return send(response, renderError(error, randomUUID()));
     }
+    // Only a caller the token admits gets its body read, up to API Gateway's limit.
+    const body = await readBody(request);
+    if (body === undefined) {
+      const error = new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
+      return send(response, renderError(error, randomUUID()));
+    }
     const event = buildApiEvent({
       ...common,
+      body,
       routeKey: `${route.method} ${route.path}`,
       pathParameters,
       claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant },

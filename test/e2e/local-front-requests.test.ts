@@ -91,3 +91,36 @@ describe('local front: requests at the edge of HTTP', () => {
     }
   });
 });
+
+describe('local front: the token comes before the body', () => {
+  const tenant = newTenant();
+  // An empty token is what an empty token file or `REGISTRY_DEV_TOKENS=' =t'` would have made; both are refused at start,
+  // and the front never lets an empty header match one anyway.
+  const front = useInProcessFront({ tokens: [{ token: '', tenant }], tenantClaim: 'tenant_id' });
+
+  /** Sends the request head and the first bytes of a body that never arrives, and reads whatever the front answers. */
+  const headWithoutBody = async (head: string) => {
+    const socket = connect(front.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`${head}Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"username": `);
+    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    socket.destroy();
+    const text = chunk.toString();
+    return { status: Number(text.split(' ', 2)[1]), text };
+  };
+
+  it('answers 401 to a request without a valid token before its body has arrived', { timeout: 15_000 }, async () => {
+    const answer = await headWithoutBody(`POST /v1.1/${tenant}/images/img-plain HTTP/1.1\r\nHost: x\r\n`);
+    expect(answer.status).toBe(401);
+    expect(answer.text).toContain('"error_name":"UNAUTHORIZED"');
+    expect(answer.text.toLowerCase()).toContain('cache-control: no-store');
+  });
+
+  it('never lets an empty X-Auth-Token or Bearer header match a token', async () => {
+    for (const header of ['X-Auth-Token: ', 'X-Auth-Token:', 'Authorization: Bearer ', 'Authorization: Bearer']) {
+      const answer = await headWithoutBody(`POST /v1.1/${tenant}/images/img-plain HTTP/1.1\r\nHost: x\r\n${header}\r\n`);
+      expect(answer.status, header).toBe(401);
+    }
+    expect(await tenantItems(tenant)).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { apiErrors, HttpError } from '../api-errors.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
 
 // Tenants are part of every key; refusing '#' keeps keys unambiguous (lib/store/keys.ts).
-const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+export const TENANT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
 /**
  * The tenant comes from the authorizer's claims and nowhere else. A path tenant (v1.1) that is
