@@ -1,3 +1,4 @@
+import { isServiceFailure } from '../aws-service-failure.ts';
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import {
   ConcurrentUpdateError,
@@ -56,9 +57,10 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
 };
 
 /**
- * Whatever a catalog adapter throws (a timeout, a throttled or failing service, a network error)
- * is the catalog being unavailable to us, so the caller gets a 503 to retry rather than a 500.
- * Done once here, so no adapter and no call site can forget it.
+ * A catalog adapter names its own service's transient failures (DependencyUnavailableError). What
+ * else it throws is sorted here by the common rule, so no adapter and no call site can get it
+ * wrong: a timeout, a 5xx or a connection that failed is the catalog being unavailable (503, retry);
+ * anything else (a missing permission, a bug) is ours to fix, an internal error (500, logged).
  */
 const guardCatalog = (catalog: ImageCatalog): ImageCatalog => ({
   isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
@@ -66,7 +68,7 @@ const guardCatalog = (catalog: ImageCatalog): ImageCatalog => ({
     try {
       return await catalog.describeImage(imageId);
     } catch (error) {
-      if (error instanceof RegistryError) throw error;
+      if (error instanceof RegistryError || !(error instanceof Error) || !isServiceFailure(error)) throw error;
       throw new DependencyUnavailableError('image catalog', { cause: error });
     }
   },

@@ -10,6 +10,8 @@ const THROTTLING = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // A transaction with the same idempotency token (the SDK's retry of one whose answer was lost) is still running.
+  'TransactionInProgressException',
 ]);
 
 /** Whether a DynamoDB failure is the service's; a cancelled transaction is when DynamoDB throttled it. */

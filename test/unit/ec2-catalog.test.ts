@@ -175,3 +175,19 @@ describe('catalogFromEnv', () => {
     expect(ec2.calls()).toHaveLength(1);
   });
 });
+
+describe('catalogFromEnv: a failed load of the ec2 catalog', () => {
+  it('fails that lookup, and is tried again on the next one instead of failing for the container life', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
+    const fromEnv = catalogFromEnv({ REGISTRY_CATALOG: 'ec2', AWS_REGION: 'eu-west-1' });
+    // As a function bundled without the EC2 SDK would fail its import.
+    process.env.REGISTRY_WITHOUT_EC2 = 'true';
+    try {
+      await expect(fromEnv.describeImage(AMI)).rejects.toThrow(/bundled without the ec2 catalog/);
+      await expect(fromEnv.describeImage(AMI)).rejects.toThrow(/bundled without the ec2 catalog/);
+    } finally {
+      delete process.env.REGISTRY_WITHOUT_EC2;
+    }
+    expect(await fromEnv.describeImage(AMI)).toMatchObject({ status: 'ACTIVE' });
+  });
+});

@@ -6,7 +6,9 @@ import { renderError, requestIdOf } from '../proxy-result.ts';
 
 /**
  * Renders every failure in upstream's error body. As middy's http-error-handler does, errors
- * below 500 are exposed; anything else is logged and answered with a bare "Internal error".
+ * below 500 are exposed; anything else is logged and answered with a bare "Internal error". A 503
+ * (a dependency's passing fault, retried by the caller) is a warning; a 500 (a fault of ours that
+ * a retry will not fix) is an error, logged with its cause.
  */
 export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   onError: (request) => {
@@ -14,7 +16,8 @@ export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Conte
     const requestId = requestIdOf(event, context);
     const response = renderError(error, requestId);
     const fields = { requestId, route: event.routeKey, status: response.statusCode };
-    if (response.statusCode! >= 500) log.error('request failed', { ...fields, error });
+    if (response.statusCode === 503) log.warn('request failed, to be retried', { ...fields, error });
+    else if (response.statusCode! >= 500) log.error('request failed', { ...fields, error });
     else log.info('request refused', { ...fields, reason: error?.message });
     request.response = response;
   },
