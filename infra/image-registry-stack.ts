@@ -14,6 +14,7 @@ import type { Construct } from 'constructs';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
@@ -96,7 +97,8 @@ export class ImageRegistryStack extends Stack {
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
 
-    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) =>
+    // The request budget and the SDK timeouts are sized to this timeout (lib/time-budget.ts).
+    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.millis(FUNCTION_TIMEOUT_MS) }: FunctionOptions = {}) =>
       new NodejsFunction(this, pascalCase(name), {
         entry: entryOf(name),
         handler: 'handler',

@@ -1,7 +1,9 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { isServiceFailure } from '../aws-service-failure.ts';
+import { boundByDeadline } from '../deadline.ts';
 import { DependencyUnavailableError } from '../registry/errors.ts';
 import { type ImageFacts, isoSeconds } from '../registry/image.ts';
+import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../time-budget.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 
@@ -33,14 +35,17 @@ export const ec2SettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Ec2Set
  */
 const ec2Sdk = () => import('@aws-sdk/client-ec2');
 
-export const createEc2Client = async ({ region, endpoint, maxAttempts = 3 }: Ec2Settings = {}) =>
-  new (await ec2Sdk()).EC2Client({
-    region,
-    endpoint,
-    maxAttempts,
-    // Three bounded attempts stay inside the function's 10 s and API Gateway's 30 s.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_500 },
-  });
+export const createEc2Client = async ({ region, endpoint, maxAttempts = SDK_MAX_ATTEMPTS }: Ec2Settings = {}) =>
+  boundByDeadline(
+    new (await ec2Sdk()).EC2Client({
+      region,
+      endpoint,
+      maxAttempts,
+      // Three bounded attempts stay inside the function's time (lib/time-budget.ts). throwOnRequestTimeout:
+      // without it the SDK only logs a warning and keeps waiting for an answer that may never come.
+      requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    }),
+  );
 
 const rootVolumeGib = (image: Image): number => {
   if (image.RootDeviceType !== 'ebs') return 0;

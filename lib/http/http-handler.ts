@@ -1,7 +1,10 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { withDeadline } from '../deadline.ts';
+import { OutOfTimeError } from '../registry/errors.ts';
 import type { OperationName, operations } from '../routes.ts';
+import { BACKSTOP_MS } from '../time-budget.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
@@ -30,14 +33,18 @@ export type SuccessBody<N extends OperationName> = Contract<N>['success'] extend
   : // biome-ignore lint/suspicious/noConfusingVoidType: it is only ever a handler's return type: a 204 handler returns nothing
     void;
 
+/** Middy's early timeout, should the work not stop at its deadline: a 503 in Sahara's body, not Lambda's timeout. */
+const outOfTime = { timeoutEarlyInMillis: BACKSTOP_MS, timeoutEarlyResponse: () => Promise.reject(new OutOfTimeError()) };
+
 /**
  * Wraps an operation handler in the one middleware stack: the v2 version header, error rendering,
  * tenant auth, body and query validation (with v2's unknown-parameter rule), JSON response. The
  * handler gets validated input and returns the body; the success status comes from its contract.
+ * It runs against its invocation's deadline (lib/deadline.ts).
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  const handler = middy<ApiEvent, ApiResult, Error, Context>(outOfTime)
     .use(openStackApiVersion())
     .use(errorRenderer())
     .use(tenantAuth({ claim: tenantClaim }))
@@ -55,4 +62,5 @@ export const httpHandler = <N extends OperationName>(operation: N, handle: (requ
       // jsonResponse() turns this into the proxy result.
       return response as unknown as ApiResult;
     });
+  return (event: ApiEvent, context: Context): Promise<ApiResult> => withDeadline(context, () => handler(event, context));
 };

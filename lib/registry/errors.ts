@@ -48,6 +48,13 @@ export class DependencyUnavailableError extends RegistryError {
   }
 }
 
+/** The request's time ran out (lib/time-budget.ts) before its work was done; the caller may retry. */
+export class OutOfTimeError extends RegistryError {
+  constructor() {
+    super('The request could not be completed in time; try again shortly');
+  }
+}
+
 /** The store's guard: the record is not at the version the write was computed from. */
 export class StaleRecordError extends RegistryError {
   constructor(imageId: string) {

@@ -1,5 +1,6 @@
 import { isServiceFailure } from '../aws-service-failure.ts';
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
+import { remainingMs } from '../deadline.ts';
 import {
   ConcurrentUpdateError,
   DependencyUnavailableError,
@@ -44,6 +45,9 @@ export interface RegistryDependencies {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The least time an attempt at a change (a read and a write) needs; with less left before the deadline, none starts. */
+const MIN_ATTEMPT_MS = 100;
 
 /** How many tenants' records one catalog state change writes at a time. */
 const SYNC_CONCURRENCY = 8;
@@ -95,17 +99,20 @@ export const createImageRegistry = ({
     return facts;
   };
 
-  // Full jitter keeps a crowd of writers on one image from colliding in lockstep.
-  const backoff = (attempt: number) => sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
-
-  /** Optimistic concurrency: read, compute, write guarded by the version; on a conflict, again. */
+  /**
+   * Optimistic concurrency: read, compute, write guarded by the version; on a conflict, again, with
+   * full jitter so that a crowd of writers on one image does not collide in lockstep. Another
+   * attempt starts only if it fits before the request's deadline (lib/deadline.ts).
+   */
   const withRetries = async <T>(imageId: string, attemptOnce: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         return await attemptOnce();
       } catch (error) {
         if (!(error instanceof StaleRecordError)) throw error;
-        await backoff(attempt);
+        const delay = Math.random() * Math.min(250, 10 * 2 ** attempt);
+        if (attempt === maxAttempts || remainingMs() < delay + MIN_ATTEMPT_MS) throw new ConcurrentUpdateError(imageId, attempt);
+        await sleep(delay);
       }
     }
     throw new ConcurrentUpdateError(imageId, maxAttempts);

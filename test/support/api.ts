@@ -12,6 +12,8 @@ export interface ApiCall {
   /** An object is sent as JSON; a string or Buffer as is. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** The invocation's time, as Lambda's context reports it; the function's timeout when absent. */
+  readonly timeoutMs?: number;
 }
 
 export interface ApiAnswer {
@@ -28,7 +30,7 @@ export interface ApiAnswer {
  * Calls the handler that API Gateway would route to, with the payload 2.0 event it would build
  * after its JWT authorizer accepted a token carrying `tenant`.
  */
-export const callApi = async ({ method, path, tenant, body, headers = {} }: ApiCall): Promise<ApiAnswer> => {
+export const callApi = async ({ method, path, tenant, body, headers = {}, timeoutMs }: ApiCall): Promise<ApiAnswer> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   const operation = match.kind === 'found' ? match.operation.name : ROUTE_NOT_FOUND;
@@ -47,7 +49,7 @@ export const callApi = async ({ method, path, tenant, body, headers = {} }: ApiC
     claims: tenant === null ? undefined : { sub: 'tester', tenant_id: tenant },
   });
   const handler = await loadHandler(operation);
-  const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId));
+  const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId, timeoutMs));
   const text = result.body ?? '';
   return {
     status: result.statusCode ?? 200,
