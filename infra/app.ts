@@ -1,6 +1,7 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
@@ -28,6 +29,7 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     read: context('readScope') || DEFAULT_ACCESS_SCOPES.read,
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
+  amiOwners: parseAmiOwners(context('amiOwners')),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

@@ -11,6 +11,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { DEFAULT_AMI_OWNERS, parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
@@ -36,6 +37,8 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly catalog?: CatalogChoice;
   /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
   readonly accessScopes?: AccessScopes;
+  /** With the ec2 catalog: whose AMIs may be registered (DescribeImages' Owners). Default the account itself. */
+  readonly amiOwners?: readonly string[];
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -96,6 +99,8 @@ export class ImageRegistryStack extends Stack {
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
+    // Checked at synth, so a wrong owner fails the deploy rather than every lookup.
+    const amiOwners = parseAmiOwners((props.amiOwners ?? DEFAULT_AMI_OWNERS).join(','));
 
     // The request budget and the SDK timeouts are sized to this timeout (lib/time-budget.ts).
     const makeFunction = (name: string, { describesAmis = false, timeout = Duration.millis(FUNCTION_TIMEOUT_MS) }: FunctionOptions = {}) =>
@@ -106,7 +111,7 @@ export class ImageRegistryStack extends Stack {
         architecture: Architecture.ARM_64,
         memorySize: 512,
         timeout,
-        environment,
+        environment: describesAmis ? { ...environment, AMI_OWNERS: amiOwners.join(',') } : environment,
         projectRoot,
         depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
         logGroup: new LogGroup(this, `${pascalCase(name)}Logs`, {

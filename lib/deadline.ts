@@ -44,10 +44,11 @@ type SdkSend = (command: never, options?: { abortSignal?: AbortSignal }) => Prom
 /**
  * Makes every call of an SDK client carry the current deadline's signal: the SDK aborts the
  * attempt in flight, skips the retries left, and fails with an AbortError (a transient fault:
- * lib/aws-service-failure.ts). Done on the client, so no call site can forget it.
+ * lib/aws-service-failure.ts). Done on the client, so no call site can forget it. The client
+ * class's own `send` is looked up at each call, so a test double put on the class later is used.
  */
 export const boundByDeadline = <C extends { send: unknown }>(client: C): C => {
-  const send = (client.send as SdkSend).bind(client);
-  const bounded: SdkSend = (command, options) => send(command, { abortSignal: current.getStore()?.signal, ...options });
+  const classSend = () => (Object.getPrototypeOf(client) as { send: SdkSend }).send;
+  const bounded: SdkSend = (command, options) => classSend().call(client, command, { abortSignal: current.getStore()?.signal, ...options });
   return Object.assign(client, { send: bounded });
 };

@@ -22,7 +22,8 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
   let catalog: Promise<ImageCatalog> | undefined;
   const load = async () => {
     const { createEc2Catalog, createEc2Client, ec2SettingsFromEnv } = await importEc2Catalog();
-    return createEc2Catalog({ client: await createEc2Client(ec2SettingsFromEnv(env)) });
+    const settings = ec2SettingsFromEnv(env);
+    return createEc2Catalog({ client: await createEc2Client(settings), owners: settings.owners });
   };
   const loaded = () => {
     catalog ??= load().catch((error: unknown) => {

@@ -1,10 +1,11 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { isServiceFailure } from '../aws-service-failure.ts';
 import { boundByDeadline } from '../deadline.ts';
-import { DependencyUnavailableError } from '../registry/errors.ts';
+import { DependencyUnavailableError, ImageNotFoundError } from '../registry/errors.ts';
 import { type ImageFacts, isoSeconds } from '../registry/image.ts';
 import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../time-budget.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
+import { DEFAULT_AMI_OWNERS, parseAmiOwners } from './ami-owners.ts';
 import type { ImageCatalog } from './image-catalog.ts';
 
 const GIB = 1024 ** 3;
@@ -20,12 +21,15 @@ export interface Ec2Settings {
   /** For tests and EC2-compatible endpoints; unset in AWS. */
   readonly endpoint?: string | undefined;
   readonly maxAttempts?: number | undefined;
+  /** Whose AMIs the catalog accepts (DescribeImages' Owners); the account itself when unset. */
+  readonly owners?: readonly string[] | undefined;
 }
 
 export const ec2SettingsFromEnv = (env: NodeJS.ProcessEnv = process.env): Ec2Settings => ({
   region: env.AWS_REGION || undefined,
   endpoint: env.EC2_ENDPOINT || undefined,
   maxAttempts: env.EC2_MAX_ATTEMPTS ? Number(env.EC2_MAX_ATTEMPTS) : undefined,
+  owners: parseAmiOwners(env.AMI_OWNERS),
 });
 
 /**
@@ -68,30 +72,43 @@ export const factsOfImage = (image: Image): ImageFacts => ({
   minRam: 0,
   size: (image.BlockDeviceMappings ?? []).reduce((total, mapping) => total + (mapping.Ebs?.VolumeSize ?? 0), 0) * GIB,
   created: createdOf(image.CreationDate),
+  owner: image.OwnerId,
 });
 
 /**
- * The AMIs this account may launch, read through DescribeImages. A deregistered AMI is gone, as a
- * deleted Glance image is: EC2 may still describe it for a while, the registry does not know it.
+ * DescribeImages of one AMI, by these owners or (undefined) by any: the AMI, null when EC2 described
+ * none (an owner not among `owners`), undefined when EC2 knows no such AMI at all.
  */
-export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalog => ({
+const describeOne = async (client: EC2Client, imageId: string, owners: readonly string[] | undefined): Promise<Image | null | undefined> => {
+  try {
+    const { DescribeImagesCommand } = await ec2Sdk();
+    // Disabled and deprecated AMIs are still the account's images; upstream shows them too.
+    const input = { ImageIds: [imageId], ...(owners ? { Owners: [...owners] } : {}), IncludeDisabled: true, IncludeDeprecated: true };
+    const output = await client.send(new DescribeImagesCommand(input));
+    return (output.Images ?? []).find((candidate) => candidate.ImageId === imageId) ?? null;
+  } catch (error) {
+    if (!(error instanceof Error)) throw error;
+    if (UNKNOWN_IMAGE.has(error.name)) return undefined;
+    if (isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
+    throw error;
+  }
+};
+
+/**
+ * The AMIs of the allowed owners (`owners`, DescribeImages' Owners) that this account may launch.
+ * A deregistered AMI is gone, as a deleted Glance image is: EC2 may still describe it for a while,
+ * the registry does not know it. An AMI of another owner is unknown too; only then is EC2 asked
+ * again, without the owners, so that the 404 can say why.
+ */
+export const createEc2Catalog = ({ client, owners = DEFAULT_AMI_OWNERS }: { client: EC2Client; owners?: readonly string[] }): ImageCatalog => ({
   isWellFormedId: isAmiId,
   async describeImage(imageId) {
     if (!isAmiId(imageId)) return undefined;
-    let images: Image[];
-    try {
-      const { DescribeImagesCommand } = await ec2Sdk();
-      // Disabled and deprecated AMIs are still the account's images; upstream shows them too.
-      const output = await client.send(new DescribeImagesCommand({ ImageIds: [imageId], IncludeDisabled: true, IncludeDeprecated: true }));
-      images = output.Images ?? [];
-    } catch (error) {
-      if (!(error instanceof Error)) throw error;
-      if (UNKNOWN_IMAGE.has(error.name)) return undefined;
-      if (isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
-      throw error;
-    }
-    const image = images.find((candidate) => candidate.ImageId === imageId);
-    if (!image || image.State === 'deregistered') return undefined;
-    return factsOfImage(image);
+    const image = await describeOne(client, imageId, owners);
+    if (image === undefined) return undefined;
+    if (image) return image.State === 'deregistered' ? undefined : factsOfImage(image);
+    const byAnyOwner = await describeOne(client, imageId, undefined);
+    if (!byAnyOwner || byAnyOwner.State === 'deregistered') return undefined;
+    throw new ImageNotFoundError(imageId, `its owner (${byAnyOwner.OwnerId ?? 'unknown'}) is not among the AMI owners this registry accepts`);
   },
 });

@@ -12,8 +12,9 @@ export abstract class RegistryError extends Error {
 /** The image catalog does not know the id (or the id is not one it could ever know). */
 export class ImageNotFoundError extends RegistryError {
   readonly imageId: string;
-  constructor(imageId: string) {
-    super(`Image '${imageId}' not found`);
+  /** `reason`: why the catalog does not know it, when that helps the caller (an AMI owner not allowed). */
+  constructor(imageId: string, reason?: string) {
+    super(`Image '${imageId}' not found${reason ? `: ${reason}` : ''}`);
     this.imageId = imageId;
   }
 }

@@ -10,6 +10,8 @@ export interface ImageFacts {
   /** ISO 8601 UTC to the second; absent when the catalog does not know (the record's own time is used). */
   readonly created?: string | undefined;
   readonly updated?: string | undefined;
+  /** Who owns the image in the catalog (an AMI's account id); shown as the `owner` metadata. */
+  readonly owner?: string | undefined;
 }
 
 /**

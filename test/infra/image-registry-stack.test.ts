@@ -144,6 +144,17 @@ describe('ImageRegistryStack template', () => {
       });
     });
 
+    it("hands amiOwners (the account itself, 'self', by default) to exactly the functions that describe AMIs", () => {
+      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
+        const [, fn] = findFunction(template, name);
+        expect(fn.Properties.Environment.Variables.AMI_OWNERS, name).toBe(catalogCallers.includes(name) ? 'self' : undefined);
+      }
+      const { template: canonical } = synthesize(undefined, { bundle: false, props: { amiOwners: ['self', '099720109477'] } });
+      const [, register] = findFunction(canonical, 'register-image');
+      expect(register.Properties.Environment.Variables.AMI_OWNERS).toBe('self,099720109477');
+      expect(() => synthesize(undefined, { bundle: false, props: { amiOwners: ['everyone'] } })).toThrow(/'everyone' is not an AMI owner/);
+    });
+
     it('bundles the EC2 SDK only into the functions that describe AMIs', () => {
       for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
         const bundle = readFileSync(join(bundleOf(app, template, name), 'index.mjs'), 'utf8');
