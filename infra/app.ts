@@ -3,6 +3,7 @@ import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
+import { amiSweepScheduleFromContext } from './ami-sweep.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
 
@@ -30,6 +31,7 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
   amiOwners: parseAmiOwners(context('amiOwners')),
+  amiSweepSchedule: amiSweepScheduleFromContext(context('amiSweepSchedule')),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

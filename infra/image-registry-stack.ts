@@ -17,6 +17,7 @@ import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
+import { AmiSweep, amiSweepScheduleFromContext } from './ami-sweep.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
@@ -39,6 +40,8 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly accessScopes?: AccessScopes;
   /** With the ec2 catalog: whose AMIs may be registered (DescribeImages' Owners). Default the account itself. */
   readonly amiOwners?: readonly string[];
+  /** With the ec2 catalog: when the sweep of AMI records runs, an EventBridge Scheduler expression. Default daily. */
+  readonly amiSweepSchedule?: string;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -157,7 +160,16 @@ export class ImageRegistryStack extends Stack {
       }
     }
 
-    if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
+    if (catalog.kind === 'ec2') {
+      const sync = makeFunction('sync-ami-state', { timeout: Duration.minutes(1) });
+      this.addAmiStateSync(sync);
+      const sweep = makeFunction('sweep-ami-records', { describesAmis: true, timeout: Duration.minutes(15) });
+      this.grantDescribeImages(sweep);
+      new AmiSweep(this, 'AmiSweep', { fn: sweep, table: this.table, expression: amiSweepScheduleFromContext(props.amiSweepSchedule) });
+      // What an operator invokes by hand: to replay the sync's dead letters, or to sweep now (docs/deploy.md).
+      new CfnOutput(this, 'AmiSyncFunctionName', { value: sync.functionName });
+      new CfnOutput(this, 'AmiSweepFunctionName', { value: sweep.functionName });
+    }
     this.logApiAccess();
     acknowledgeNagFindings(this);
 

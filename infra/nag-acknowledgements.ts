@@ -1,4 +1,4 @@
-import { type Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -26,5 +26,20 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
     reason:
       'ec2:DescribeImages supports no resource-level permissions: IAM accepts only "*" for it. The statement ' +
       "grants that one read-only action; the function's table access names the table and index.",
+  });
+};
+
+/**
+ * The role EventBridge Scheduler invokes the sweep with holds lambda:InvokeFunction on the
+ * function and on `<function ARN>:*`: grantInvoke always adds its versions and aliases. Both name
+ * that one function; acknowledged on that role alone.
+ */
+export const acknowledgeScheduledInvoke = (role: IConstruct, fn: IConstruct) => {
+  const functionId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+    reason:
+      "lambda:InvokeFunction on the sweep function's versions and aliases (`<arn>:*`), which grantInvoke adds to the " +
+      'function itself: the wildcard names no other function, and the role grants nothing else.',
   });
 };

@@ -38,6 +38,9 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
       if (!isAmiId(imageId)) return undefined;
       return (await loaded()).describeImage(imageId);
     },
+    async refreshImages(imageIds) {
+      return (await loaded()).refreshImages!(imageIds);
+    },
   };
 };
 

@@ -1,6 +1,7 @@
-import type { EC2Client, Image } from '@aws-sdk/client-ec2';
+import type { DescribeImagesCommandOutput, EC2Client, Image } from '@aws-sdk/client-ec2';
 import { isServiceFailure } from '../aws-service-failure.ts';
 import { boundByDeadline } from '../deadline.ts';
+import { log } from '../log.ts';
 import { DependencyUnavailableError, ImageNotFoundError } from '../registry/errors.ts';
 import { type ImageFacts, isoSeconds } from '../registry/image.ts';
 import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../time-budget.ts';
@@ -75,6 +76,67 @@ export const factsOfImage = (image: Image): ImageFacts => ({
   owner: image.OwnerId,
 });
 
+/** EC2's own failures are the catalog being unavailable (503); anything else is ours to fix (500). */
+const sortedFailure = (error: unknown) =>
+  error instanceof Error && isServiceFailure(error, TRANSIENT) ? new DependencyUnavailableError('image catalog', { cause: error }) : error;
+
+/** AMI ids per DescribeImages of the sweep: the values of one `image-id` filter. */
+const SWEEP_BATCH = 100;
+
+/**
+ * The AMIs among `imageIds` that EC2 describes, by these owners or (undefined) by any, every page.
+ * A filter, not ImageIds: an id EC2 does not know is left out of the answer, not an error for all.
+ */
+const describeMany = async (client: EC2Client, imageIds: readonly string[], owners: readonly string[] | undefined): Promise<Image[]> => {
+  const { DescribeImagesCommand } = await ec2Sdk();
+  const images: Image[] = [];
+  let NextToken: string | undefined;
+  do {
+    const input = {
+      Filters: [{ Name: 'image-id', Values: [...imageIds] }],
+      ...(owners ? { Owners: [...owners] } : {}),
+      IncludeDisabled: true,
+      IncludeDeprecated: true,
+      MaxResults: 1000,
+      NextToken,
+    };
+    let output: DescribeImagesCommandOutput;
+    try {
+      output = await client.send(new DescribeImagesCommand(input));
+    } catch (error) {
+      throw sortedFailure(error);
+    }
+    images.push(...(output.Images ?? []));
+    NextToken = output.NextToken;
+  } while (NextToken);
+  return images;
+};
+
+/**
+ * For the daily sweep: the facts of each AMI among `imageIds` that still exists and that the
+ * account may launch, in batches of SWEEP_BATCH. AMIs of owners `owners` does not allow (made
+ * before amiOwners was narrowed) are asked about a second time, without Owners: their records
+ * stay fresh, and a warning names them.
+ */
+const refreshAmis = async (client: EC2Client, imageIds: readonly string[], owners: readonly string[]): Promise<Map<string, ImageFacts>> => {
+  const facts = new Map<string, ImageFacts>();
+  const amis = imageIds.filter(isAmiId);
+  for (let start = 0; start < amis.length; start += SWEEP_BATCH) {
+    const batch = amis.slice(start, start + SWEEP_BATCH);
+    const allowed = await describeMany(client, batch, owners);
+    const missing = batch.filter((imageId) => !allowed.some((image) => image.ImageId === imageId));
+    const others = missing.length > 0 ? (await describeMany(client, missing, undefined)).filter((image) => image.State !== 'deregistered') : [];
+    for (const image of [...allowed, ...others]) {
+      if (image.ImageId && batch.includes(image.ImageId) && image.State !== 'deregistered') facts.set(image.ImageId, factsOfImage(image));
+    }
+    if (others.length > 0) {
+      const amisOfOthers = others.map((image) => ({ imageId: image.ImageId, owner: image.OwnerId }));
+      log.warn('registered AMIs whose owner amiOwners does not allow: kept until unregistered, and not registrable again', { amis: amisOfOthers });
+    }
+  }
+  return facts;
+};
+
 /**
  * DescribeImages of one AMI, by these owners or (undefined) by any: the AMI, null when EC2 described
  * none (an owner not among `owners`), undefined when EC2 knows no such AMI at all.
@@ -87,10 +149,8 @@ const describeOne = async (client: EC2Client, imageId: string, owners: readonly 
     const output = await client.send(new DescribeImagesCommand(input));
     return (output.Images ?? []).find((candidate) => candidate.ImageId === imageId) ?? null;
   } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    if (UNKNOWN_IMAGE.has(error.name)) return undefined;
-    if (isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
-    throw error;
+    if (error instanceof Error && UNKNOWN_IMAGE.has(error.name)) return undefined;
+    throw sortedFailure(error);
   }
 };
 
@@ -111,4 +171,5 @@ export const createEc2Catalog = ({ client, owners = DEFAULT_AMI_OWNERS }: { clie
     if (!byAnyOwner || byAnyOwner.State === 'deregistered') return undefined;
     throw new ImageNotFoundError(imageId, `its owner (${byAnyOwner.OwnerId ?? 'unknown'}) is not among the AMI owners this registry accepts`);
   },
+  refreshImages: (imageIds) => refreshAmis(client, imageIds, owners),
 });

@@ -10,6 +10,12 @@ export interface ImageCatalog {
   isWellFormedId(imageId: string): boolean;
   /** The image's facts, or undefined when the catalog does not know it. */
   describeImage(imageId: string): Promise<ImageFacts | undefined>;
+  /**
+   * For the daily sweep, where a catalog changes under the registry (the ec2 catalog): the current
+   * facts of each of `imageIds` that still exists, whoever owns it. An id missing from the answer
+   * is gone for good. Asked in batches of any size; the adapter splits them as its service needs.
+   */
+  refreshImages?(imageIds: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>>;
 }
 
 // Ids become part of DynamoDB keys, markers and path segments: keep them short, slash-free and printable.

@@ -13,6 +13,7 @@ import {
 import type { ImageFacts, ImageRecord } from './image.ts';
 import { blankRecord, DELETED_STATUS, isoSeconds, isRegistered } from './image.ts';
 import type { ImageState, ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
+import { type SweepSummary, sweepImages } from './image-sweep.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
 export interface ListFilter {
@@ -66,17 +67,22 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
  * wrong: a timeout, a 5xx or a connection that failed is the catalog being unavailable (503, retry);
  * anything else (a missing permission, a bug) is ours to fix, an internal error (500, logged).
  */
-const guardCatalog = (catalog: ImageCatalog): ImageCatalog => ({
-  isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
-  async describeImage(imageId) {
+const guardCatalog = (catalog: ImageCatalog): ImageCatalog => {
+  const sorted = async <T>(ask: () => Promise<T>): Promise<T> => {
     try {
-      return await catalog.describeImage(imageId);
+      return await ask();
     } catch (error) {
       if (error instanceof RegistryError || !(error instanceof Error) || !isServiceFailure(error)) throw error;
       throw new DependencyUnavailableError('image catalog', { cause: error });
     }
-  },
-});
+  };
+  const { refreshImages } = catalog;
+  return {
+    isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
+    describeImage: (imageId) => sorted(() => catalog.describeImage(imageId)),
+    ...(refreshImages ? { refreshImages: (imageIds: readonly string[]) => sorted(() => refreshImages.call(catalog, imageIds)) } : {}),
+  };
+};
 
 /** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
@@ -117,6 +123,15 @@ export const createImageRegistry = ({
     }
     throw new ConcurrentUpdateError(imageId, maxAttempts);
   };
+
+  /** Removes a tenant's record of an image with its tags, guarded by its version; whether there was one. */
+  const removeRecord = (tenant: string, imageId: string) =>
+    withRetries(imageId, async () => {
+      const image = await store.getImage(tenant, imageId);
+      if (!image) return false;
+      await store.deleteImage(tenant, image);
+      return true;
+    });
 
   const changeTags = (tenant: string, imageId: string, nextTags: (current: readonly string[]) => Iterable<string>) => {
     requireWellFormed(imageId);
@@ -232,18 +247,12 @@ export const createImageRegistry = ({
       const tenants = await store.findTenantsOfImage(imageId);
       let changed = 0;
       await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
-        if (state.status === DELETED_STATUS) {
-          await withRetries(imageId, async () => {
-            const image = await store.getImage(tenant, imageId);
-            if (!image) return;
-            await store.deleteImage(tenant, image);
-            changed++;
-          });
-        } else if (await store.updateImageState(tenant, imageId, state, now())) {
-          changed++;
-        }
+        if (state.status === DELETED_STATUS ? await removeRecord(tenant, imageId) : await store.updateImageState(tenant, imageId, state, now())) changed++;
       });
       return { tenants: tenants.length, changed };
     },
+
+    /** Every tenant's record of every image checked against the catalog: lib/registry/image-sweep.ts. */
+    sweepImages: (): Promise<SweepSummary> => sweepImages({ store, catalog, clock, removeRecord, now }),
   };
 };
