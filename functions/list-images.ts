@@ -1,6 +1,6 @@
 import { httpHandler } from '../lib/http/http-handler.ts';
-import { encodeMarker } from '../lib/http/list-marker.ts';
 import { renderImage } from '../lib/http/render-image.ts';
+import { renderPage } from '../lib/http/render-page.ts';
 import { MAX_PAGE_LIMIT } from '../lib/http/schemas.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
@@ -10,5 +10,5 @@ export const handler = httpHandler('list-images', async ({ tenant, query }) => {
     return { images: (await registry.listImages(tenant, filter)).map(renderImage) };
   }
   const page = await registry.listImagesPage(tenant, filter, { limit: limit ?? MAX_PAGE_LIMIT, position: marker });
-  return { images: page.images.map(renderImage), markers: { prev: encodeMarker(page.prev), next: encodeMarker(page.next) } };
+  return renderPage(page, marker);
 });

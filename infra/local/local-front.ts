@@ -63,9 +63,10 @@ const headersOf = (request: IncomingMessage) => {
 
 const tokenOf = (headers: Record<string, string>) => headers['x-auth-token'] ?? /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
 
+/** As API Gateway does: a base64 body (a gzip-compressed answer) goes out as the bytes it encodes. */
 const send = (response: ServerResponse, result: ApiResult) => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body ?? '');
+  response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 };
 
 /**

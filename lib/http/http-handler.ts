@@ -10,6 +10,7 @@ import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
 import { openStackApiVersion } from './middleware/openstack-api-version.ts';
 import { requestInput } from './middleware/request-input.ts';
+import { responseEncoding } from './middleware/response-encoding.ts';
 import { tenantAuth } from './middleware/tenant-auth.ts';
 import { contracts, type OperationContract } from './operation-contracts.ts';
 import type { responseSchemas } from './response-schemas.ts';
@@ -47,6 +48,7 @@ export const httpHandler = <N extends OperationName>(operation: N, handle: (requ
   const handler = middy<ApiEvent, ApiResult, Error, Context>(outOfTime)
     .use(openStackApiVersion())
     .use(errorRenderer())
+    .use(responseEncoding())
     .use(tenantAuth({ claim: tenantClaim }))
     .use(requestInput(contract))
     .use(jsonResponse())

@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { newTenant } from '../support/fixtures.ts';
+import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
 import { useInProcessFront } from '../support/in-process-front.ts';
 import { routeCalls } from '../support/route-calls.ts';
+import { registeredImage, seedImages } from '../support/seed-images.ts';
 import { tenantItems } from '../support/table-inspection.ts';
 
 /** The local front in this process, over real HTTP: requests a client library would not send. */
@@ -122,5 +124,31 @@ describe('local front: the token comes before the body', () => {
       expect(answer.status, header).toBe(401);
     }
     expect(await tenantItems(tenant)).toEqual([]);
+  });
+});
+
+describe('local front: a compressed answer over HTTP', () => {
+  const tenant = newTenant();
+  const front = useInProcessFront({ tokens: [{ token: 'gzip-token', tenant }], tenantClaim: 'tenant_id' });
+
+  it('sends a large answer gzip-compressed as bytes, as API Gateway passes a base64 result, and fetch reads it', async () => {
+    const images = Array.from({ length: 40 }, (_, i) => registeredImage(`img-${String(i).padStart(2, '0')}`, ['spark', '3.5']));
+    await seedImages({ client: documentClient(), tableName: TABLE_NAME, tenant, images });
+    const url = `http://127.0.0.1:${front.port}/v1.1/${tenant}/images`;
+    // fetch asks for gzip and decompresses it.
+    const response = await fetch(url, { headers: { 'x-auth-token': 'gzip-token' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(((await response.json()) as { images: unknown[] }).images).toHaveLength(40);
+    // A client that does not ask for gzip gets plain JSON.
+    const plain = await new Promise<{ encoding: string | undefined; body: string }>((resolve, reject) => {
+      get(url, { headers: { 'x-auth-token': 'gzip-token' } }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ encoding: answer.headers['content-encoding'], body: Buffer.concat(chunks).toString() }));
+      }).on('error', reject);
+    });
+    expect(plain.encoding).toBeUndefined();
+    expect(JSON.parse(plain.body).images).toHaveLength(40);
   });
 });

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
 import { loadHandler, ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
 import type { ApiResult } from '../../lib/http/api-types.ts';
@@ -19,7 +20,10 @@ export interface ApiCall {
 export interface ApiAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** The body as a client reads it: a gzip-compressed one decompressed, as requests and fetch do. */
   readonly text: string;
+  /** The size of the result Lambda would return (its JSON), which Lambda refuses over 6 MB. */
+  readonly resultBytes: number;
   // Tests read the answer's fields freely; the assertions check their shape.
   readonly json: any;
   /** The function that answered. */
@@ -50,11 +54,14 @@ export const callApi = async ({ method, path, tenant, body, headers = {}, timeou
   });
   const handler = await loadHandler(operation);
   const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId, timeoutMs));
-  const text = result.body ?? '';
+  const headersOfResult = (result.headers ?? {}) as Record<string, string>;
+  const answered = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  const text = (headersOfResult['content-encoding'] === 'gzip' ? gunzipSync(answered) : answered).toString('utf8');
   return {
     status: result.statusCode ?? 200,
-    headers: (result.headers ?? {}) as Record<string, string>,
+    headers: headersOfResult,
     text,
+    resultBytes: Buffer.byteLength(JSON.stringify(result)),
     json: text === '' ? undefined : JSON.parse(text),
     operation,
   };
