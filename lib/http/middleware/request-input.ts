@@ -17,6 +17,8 @@ const isJsonMediaType = (contentType: string) => {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const readJsonBody = (event: ApiEvent): unknown => {
+  // Upstream reads a request without a body as {} (whatever its Content-Type), so the schema names what is missing.
+  if (!event.body) return {};
   const contentType = event.headers?.['content-type'];
   if (contentType !== undefined && contentType !== '' && !isJsonMediaType(contentType)) {
     throw new HttpError(apiErrors.unsupportedContentType, `Content-Type '${contentType.slice(0, 64)}' is not supported; send application/json`);
@@ -31,7 +33,7 @@ const readJsonBody = (event: ApiEvent): unknown => {
   } catch {
     throw new HttpError(apiErrors.malformedBody, 'Request body is not valid UTF-8');
   }
-  if (text.trim() === '') throw new HttpError(apiErrors.malformedBody, 'Request body is empty; a JSON object is required');
+  if (text.trim() === '') throw new HttpError(apiErrors.malformedBody, 'Request body is only white space; a JSON object is required');
   try {
     return JSON.parse(text);
   } catch {
@@ -74,14 +76,18 @@ export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | unde
 /** The query parameters a query schema reads. */
 export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
 
-/** Parses and validates the JSON body and the query string against the operation's zod schemas. */
+/**
+ * Parses and validates the JSON body and the query string against the operation's zod schemas.
+ * The body comes first: upstream's v2 checks its schema before the query's parameter names.
+ */
 export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => {
   const knownParameters = queryParameterNames(query);
   return {
     before: ({ event }) => {
+      const parsedBody = body ? validate(body, readJsonBody(event), apiErrors.invalidBody, 'request body') : undefined;
       if (isV2(event)) refuseUnknownV2Parameters(event, knownParameters);
       event.input = {
-        body: body ? validate(body, readJsonBody(event), apiErrors.invalidBody, 'request body') : undefined,
+        body: parsedBody,
         query: query ? validate(query, new URLSearchParams(event.rawQueryString ?? ''), apiErrors.invalidQuery, 'query') : undefined,
       };
     },
