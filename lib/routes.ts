@@ -151,12 +151,27 @@ export const operations = [
   },
   {
     name: 'image-service-versions',
-    summary: "The image service's version document, as Glance answers at its root",
+    summary: "The image service's version document, as Glance answers at its root and at /versions",
     access: 'read',
     tableActions: [],
     queriesTagIndex: false,
     callsCatalog: false,
-    routes: [{ method: 'GET', path: IMAGE_SERVICE, version: 'image' }],
+    routes: [
+      { method: 'GET', path: IMAGE_SERVICE, version: 'image' },
+      { method: 'GET', path: `${IMAGE_SERVICE}/versions`, version: 'image' },
+    ],
+  },
+  {
+    name: 'show-catalog-schema',
+    summary: 'The JSON schema of an image or of an image list, as Glance serves them (glanceclient builds its model from it)',
+    access: 'read',
+    tableActions: [],
+    queriesTagIndex: false,
+    callsCatalog: false,
+    routes: [
+      { method: 'GET', path: `${IMAGE_SERVICE}/v2/schemas/image`, version: 'image' },
+      { method: 'GET', path: `${IMAGE_SERVICE}/v2/schemas/images`, version: 'image' },
+    ],
   },
   {
     name: 'show-catalog-image',

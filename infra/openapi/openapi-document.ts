@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { apiErrors, type ErrorCase } from '../../lib/http/api-errors.ts';
-import { glanceError, glanceImage, glanceImageList, glanceVersions } from '../../lib/http/glance-response-schemas.ts';
+import { glanceError, glanceImage, glanceImageList, glanceSchema, glanceVersions } from '../../lib/http/glance-response-schemas.ts';
 import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
 import {
@@ -40,6 +40,7 @@ const responseSchemaNames = new Map<z.ZodType, string>([
   [glanceVersions, 'GlanceVersions'],
   [glanceImage, 'GlanceImage'],
   [glanceImageList, 'GlanceImageList'],
+  [glanceSchema, 'GlanceSchema'],
   [glanceError, 'GlanceError'],
 ]);
 

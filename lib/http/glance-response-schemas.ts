@@ -61,3 +61,7 @@ export const glanceError = z
     message: z.string(),
   })
   .meta({ description: "Glance's (webob's) JSON error body, sent when the request accepts application/json; otherwise the same as text/plain" });
+
+export const glanceSchema = z
+  .looseObject({ name: z.enum(['image', 'images']), properties: z.record(z.string(), z.unknown()), links: z.array(z.unknown()) })
+  .meta({ description: "A JSON schema in Glance's form (name, properties, links)" });

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { glanceImage, glanceImageList, glanceVersions } from './glance-response-schemas.ts';
+import { glanceImage, glanceImageList, glanceSchema, glanceVersions } from './glance-response-schemas.ts';
 
 /**
  * The shapes of what the API answers. renderImage() is typed by them, and the OpenAPI description
@@ -70,6 +70,7 @@ export const responseSchemas = {
   glanceVersions,
   glanceImage,
   glanceImageList,
+  glanceSchema,
 } as const;
 
 export type ResponseSchemaName = keyof typeof responseSchemas;

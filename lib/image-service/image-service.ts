@@ -1,5 +1,6 @@
 import type { BrowsableImageCatalog } from '../catalog/image-catalog.ts';
 import { apiErrors, HttpError } from '../http/api-errors.ts';
+import type { SortOrder } from '../http/glance-request-schemas.ts';
 import type { GlanceImage } from '../http/glance-response-schemas.ts';
 import { renderGlanceImage } from './glance-image.ts';
 
@@ -9,6 +10,14 @@ const MAX_PAGE_SIZE = 1000;
 
 export interface CatalogListQuery {
   readonly name?: string | undefined;
+  /** Glance's lower-case status. */
+  readonly status?: string | undefined;
+  /** public or all: every catalog image; private, shared or community: none. */
+  readonly visibility?: string | undefined;
+  /** true asks for hidden images only: there are none. */
+  readonly os_hidden?: boolean | undefined;
+  /** Glance's order; empty for its default, newest first. */
+  readonly sort?: readonly SortOrder[] | undefined;
   readonly limit?: number | undefined;
   /** The id of the last image of the previous page, as Glance's `next` link carries it. */
   readonly marker?: string | undefined;
@@ -21,14 +30,38 @@ export interface GlanceImagePage {
   readonly schema: '/v2/schemas/images';
 }
 
-/** `/v2/images?<query>`, the query in the order Glance's links give it, relative to the image service. */
-const listLink = ({ name, limit, marker }: CatalogListQuery) => {
+/** `/v2/images?<query>`, relative to the image service as Glance's links are; a sort in Glance's `sort=key:dir` syntax. */
+const listLink = (query: CatalogListQuery) => {
   const params = new URLSearchParams();
-  if (name !== undefined) params.set('name', name);
-  if (limit !== undefined) params.set('limit', String(limit));
-  if (marker !== undefined) params.set('marker', marker);
-  const query = params.toString();
-  return query ? `/v2/images?${query}` : '/v2/images';
+  for (const key of ['name', 'status', 'visibility', 'os_hidden'] as const) {
+    if (query[key] !== undefined) params.set(key, String(query[key]));
+  }
+  if (query.sort?.length) params.set('sort', query.sort.map(({ key, dir }) => `${key}:${dir}`).join(','));
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.marker !== undefined) params.set('marker', query.marker);
+  const text = params.toString();
+  return text ? `/v2/images?${text}` : '/v2/images';
+};
+
+/** Whether the visibility and hidden filters leave any catalog image: catalog images are public and never hidden. */
+const mayMatch = ({ visibility, os_hidden }: CatalogListQuery) =>
+  os_hidden !== true && (visibility === undefined || visibility === 'public' || visibility === 'all');
+
+/** Glance's database order: the keys asked for, then created_at and id, newest first; null before any value. */
+const orderOf = (sort: readonly SortOrder[] = []): SortOrder[] => {
+  const keys = sort.map(({ key }) => key);
+  const ties = (['created_at', 'id'] as const).filter((key) => !keys.includes(key)).map((key): SortOrder => ({ key, dir: 'desc' }));
+  return [...sort, ...ties];
+};
+
+const compareBy = (order: readonly SortOrder[]) => (a: GlanceImage, b: GlanceImage) => {
+  for (const { key, dir } of order) {
+    const [x, y] = [a[key], b[key]];
+    if (x === y) continue;
+    const ascending = x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+    return dir === 'asc' ? ascending : -ascending;
+  }
+  return 0;
 };
 
 /**
@@ -43,10 +76,12 @@ export const createImageService = ({ catalog }: { catalog: BrowsableImageCatalog
     return renderGlanceImage(image);
   },
 
-  /** One page in id order; `next` only when there are more (Glance also gives one after a full last page). */
+  /** One page in Glance's order; `next` only when there are more (Glance also gives one after a full last page). */
   async listImages(query: CatalogListQuery): Promise<GlanceImagePage> {
-    const { name, limit, marker } = query;
-    const images = await catalog.listImages({ name });
+    const { name, status, limit, marker } = query;
+    // No catalog call for a filter that no catalog image can pass (openstacksdk's search for hidden images).
+    const listed = mayMatch(query) ? (await catalog.listImages({ name })).map(renderGlanceImage) : [];
+    const images = (status === undefined ? listed : listed.filter((image) => image.status === status)).sort(compareBy(orderOf(query.sort)));
     let start = 0;
     if (marker !== undefined) {
       const at = images.findIndex((image) => image.id === marker);
@@ -58,9 +93,9 @@ export const createImageService = ({ catalog }: { catalog: BrowsableImageCatalog
     const last = page.at(-1);
     const more = last !== undefined && start + size < images.length;
     return {
-      images: page.map(renderGlanceImage),
-      first: listLink({ name, limit }),
-      ...(more ? { next: listLink({ name, limit, marker: last.id }) } : {}),
+      images: page,
+      first: listLink({ ...query, marker: undefined }),
+      ...(more ? { next: listLink({ ...query, marker: last.id }) } : {}),
       schema: '/v2/schemas/images',
     };
   },

@@ -8,17 +8,22 @@ import { tenantItems } from '../support/table-inspection.ts';
 /** The read-only image service over the test catalog (test/support/test-catalog.json), as API Gateway would invoke it. */
 const get = (path: string, headers: Record<string, string> = {}, tenant: string | null = newTenant()) => callApi({ method: 'GET', path, tenant, headers });
 const ids = (answer: ApiAnswer) => answer.json.images.map((image: { id: string }) => image.id);
-const CATALOG_IDS = ['img-plain', 'img-saving', 'img-spark-34', 'img-spark-35', 'img-storm', 'img-vanilla'];
+/** Glance's default order: newest first (created_at desc, unknown dates last), then id desc. */
+const CATALOG_IDS = ['img-spark-35', 'img-spark-34', 'img-storm', 'img-vanilla', 'img-saving', 'img-plain'];
 
 describe('image service: the version document', () => {
-  it('answers GET /image as Glance answers its root: 300 and the v2 entry linking back under the URL asked', async () => {
+  it('answers GET /image and /image/versions with the v2 entry linking back under the URL asked', async () => {
     const answer = await get('/image', { host: 'registry.example.com:8386' });
-    expect(answer).toMatchObject({ status: 300, operation: 'image-service-versions' });
+    expect(answer).toMatchObject({ status: 200, operation: 'image-service-versions' });
     expect(answer.json).toEqual({
       versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: 'http://registry.example.com:8386/image/v2/' }] }],
     });
     glanceVersions.parse(answer.json);
     expect(answer.headers['openstack-api-version']).toBeUndefined();
+    // glanceclient asks /versions (relative to its endpoint) and refuses a 300 there.
+    const versions = await get('/image/versions', { host: 'registry.example.com:8386' });
+    expect(versions).toMatchObject({ status: 200, operation: 'image-service-versions' });
+    expect(versions.json.versions[0].links[0].href).toBe('http://registry.example.com:8386/image/v2/');
   });
 
   it("links with API Gateway's scheme and the caller's host, and never echoes a host that is not one", async () => {
@@ -30,7 +35,7 @@ describe('image service: the version document', () => {
 
   it('answers GET /image/ too, through the $default route, since no API Gateway route can end in a slash', async () => {
     const answer = await get('/image/', { host: '127.0.0.1:8386' });
-    expect(answer).toMatchObject({ status: 300, operation: 'route-not-found' });
+    expect(answer).toMatchObject({ status: 200, operation: 'route-not-found' });
     expect(answer.json.versions[0].links[0].href).toBe('http://127.0.0.1:8386/image/v2/');
     expect((await get('/image//')).status).toBe(404);
   });
@@ -92,7 +97,7 @@ describe('image service: one image', () => {
 });
 
 describe('image service: lists', () => {
-  it("lists the catalog by id in Glance's list shape, 25 to a page by default", async () => {
+  it("lists the catalog in Glance's list shape and default order, 25 to a page by default", async () => {
     const answer = await get('/image/v2/images');
     expect(answer).toMatchObject({ status: 200, operation: 'list-catalog-images' });
     expect(ids(answer)).toEqual(CATALOG_IDS);
@@ -121,7 +126,7 @@ describe('image service: lists', () => {
     }
     expect(seen).toEqual(CATALOG_IDS);
     expect(pages.map((page) => [page.json.first, page.json.next])).toEqual([
-      ['/v2/images?limit=4', '/v2/images?limit=4&marker=img-spark-35'],
+      ['/v2/images?limit=4', '/v2/images?limit=4&marker=img-vanilla'],
       ['/v2/images?limit=4', undefined],
     ]);
   });
@@ -141,9 +146,66 @@ describe('image service: lists', () => {
     const marker = await get('/image/v2/images?marker=no-such-image', { accept: 'application/json' });
     expect(marker.status).toBe(400);
     expect(marker.json.message).toBe('Invalid marker no-such-image. Image could not be found.');
-    const filter = await get('/image/v2/images?visibility=private', { accept: 'application/json' });
+    const filter = await get('/image/v2/images?tag=spark', { accept: 'application/json' });
     expect(filter.status).toBe(400);
-    expect(filter.json.message).toContain("unsupported parameter 'visibility'");
+    expect(filter.json.message).toContain("unsupported parameter 'tag'");
+    for (const bad of ['visibility=secret', 'os_hidden=maybe']) expect((await get(`/image/v2/images?${bad}`)).status, bad).toBe(400);
+  });
+
+  it("filters by Glance's status, and by visibility and os_hidden as catalog images are: public, never hidden", async () => {
+    expect(ids(await get('/image/v2/images?status=saving'))).toEqual(['img-saving']);
+    expect(ids(await get('/image/v2/images?visibility=public&os_hidden=false'))).toEqual(CATALOG_IDS);
+    expect(ids(await get('/image/v2/images?visibility=all'))).toEqual(CATALOG_IDS);
+    // openstacksdk's find_image asks for hidden images when a name is not found.
+    expect(ids(await get('/image/v2/images?os_hidden=True'))).toEqual([]);
+    expect(ids(await get('/image/v2/images?visibility=private'))).toEqual([]);
+    const page = await get('/image/v2/images?status=active&os_hidden=false&limit=1');
+    expect(page.json.next).toBe('/v2/images?status=active&os_hidden=false&limit=1&marker=img-spark-35');
+  });
+
+  it('sorts as Glance does, in both its syntaxes, and pages in that order', async () => {
+    const byName = ['img-storm', 'img-saving', 'img-plain', 'img-spark-34', 'img-spark-35', 'img-vanilla'];
+    // glance image-list sends sort_key=name&sort_dir=asc; Sahara-Storm sorts before the lower-case names.
+    expect(ids(await get('/image/v2/images?sort_key=name&sort_dir=asc'))).toEqual(byName);
+    expect(ids(await get('/image/v2/images?sort=name:asc'))).toEqual(byName);
+    expect(ids(await get('/image/v2/images?sort_key=name'))).toEqual([...byName].reverse());
+    expect(ids(await get('/image/v2/images?sort=size:asc,id:desc'))).toEqual([
+      'img-saving',
+      'img-plain',
+      'img-storm',
+      'img-vanilla',
+      'img-spark-34',
+      'img-spark-35',
+    ]);
+    const seen: string[] = [];
+    let path = '/image/v2/images?sort_key=name&sort_dir=asc&limit=2';
+    for (let page = await get(path); ; page = await get(path)) {
+      seen.push(...ids(page));
+      if (!page.json.next) break;
+      expect(page.json.next).toMatch(/^\/v2\/images\?sort=name%3Aasc&limit=2&marker=/);
+      path = `/image${page.json.next}`;
+    }
+    expect(seen).toEqual(byName);
+  });
+
+  it("refuses a sort Glance would refuse, with Glance's messages", async () => {
+    const messageOf = async (query: string) => (await get(`/image/v2/images?${query}`, { accept: 'application/json' })).json.message;
+    expect(await messageOf('sort_key=colour')).toContain("Invalid sort key: 'colour'. It must be one of the following: name, status");
+    expect(await messageOf('sort=name:up')).toContain("Invalid sort direction: 'up'");
+    expect(await messageOf('sort=name&sort_key=id')).toContain('Old and new sorting syntax cannot be combined');
+    expect(await messageOf('sort_key=name&sort_key=id&sort_dir=asc&sort_dir=desc&sort_dir=asc')).toContain('Number of sort dirs does not match');
+  });
+});
+
+describe('image service: schemas', () => {
+  it("serves Glance's image and images schemas, which glanceclient builds its model from", async () => {
+    const image = await get('/image/v2/schemas/image');
+    expect(image).toMatchObject({ status: 200, operation: 'show-catalog-schema', json: { name: 'image', additionalProperties: { type: 'string' } } });
+    const answered = (await get('/image/v2/images/img-saving')).json;
+    expect(Object.keys(image.json.properties).sort()).toEqual(Object.keys(answered).sort());
+    const images = await get('/image/v2/schemas/images');
+    expect(images.json).toMatchObject({ name: 'images', properties: { images: { type: 'array', items: { name: 'image' } } } });
+    expect((await get('/image/v2/schemas/member')).status).toBe(404);
   });
 });
 
@@ -168,7 +230,7 @@ describe('image service: authentication, tenancy and cost', () => {
   });
 
   it('makes no DynamoDB call at all', async () => {
-    for (const path of ['/image', '/image/v2/images?limit=2', '/image/v2/images/img-spark-35', '/image/v2/images/no-such-image']) {
+    for (const path of ['/image', '/image/v2/schemas/image', '/image/v2/images?limit=2', '/image/v2/images/img-spark-35', '/image/v2/images/no-such-image']) {
       const { calls } = await callsDuring(() => get(path));
       expect(calls, path).toEqual([]);
     }

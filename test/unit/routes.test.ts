@@ -88,8 +88,10 @@ describe('route table, v2 with the tenant in the path', () => {
 });
 
 describe('route table, the image service', () => {
-  it('serves the version document, one image and the list under /image, as Glance v2 paths', () => {
+  it('serves the version document, the schemas, one image and the list under /image, as Glance v2 paths', () => {
     expect(matchRoute('GET', '/image')).toMatchObject({ kind: 'found', operation: { name: 'image-service-versions' }, route: { version: 'image' } });
+    expect(matchRoute('GET', '/image/versions')).toMatchObject({ kind: 'found', operation: { name: 'image-service-versions' } });
+    expect(matchRoute('GET', '/image/v2/schemas/image')).toMatchObject({ kind: 'found', operation: { name: 'show-catalog-schema' } });
     expect(matchRoute('GET', '/image/v2/images/ami-0123')).toMatchObject({
       kind: 'found',
       operation: { name: 'show-catalog-image' },
@@ -109,7 +111,7 @@ describe('route table, the image service', () => {
     for (const operation of operations.filter((candidate) => candidate.routes.some((route) => route.version === 'image'))) {
       expect(operation.access).toBe('read');
       expect(operation.tableActions).toEqual([]);
-      expect(operation.callsCatalog).toBe(operation.name !== 'image-service-versions');
+      expect(operation.callsCatalog).toBe(['show-catalog-image', 'list-catalog-images'].includes(operation.name));
     }
   });
 });

@@ -63,12 +63,14 @@ const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) =>
   }
 };
 
-/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built). */
+/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built, or before a .transform). */
 export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | undefined => {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 4; depth++) {
     if (current instanceof z.ZodObject) return current;
-    current = current instanceof z.ZodPipe ? (current.def.out as z.ZodType) : undefined;
+    if (!(current instanceof z.ZodPipe)) return undefined;
+    const { in: input, out } = current.def as unknown as { in: z.ZodType; out: z.ZodType };
+    current = out instanceof z.ZodTransform ? input : out;
   }
   return undefined;
 };
