@@ -5,8 +5,8 @@ const quote = (value: string) => `'${value.length > 64 ? `${value.slice(0, 64)}.
 const CATALOG_LIST_PARAMETERS = ['name', 'status', 'visibility', 'os_hidden', 'sort', 'sort_key', 'sort_dir', 'limit', 'marker'] as const;
 
 /** Glance's sort keys (glance/api/v2/images.py, _available_sort_keys). */
-export const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+const SORT_KEYS = ['name', 'status', 'container_format', 'disk_format', 'size', 'id', 'created_at', 'updated_at'] as const;
+type SortKey = (typeof SORT_KEYS)[number];
 export interface SortOrder {
   readonly key: SortKey;
   readonly dir: 'asc' | 'desc';
