@@ -2,7 +2,7 @@
  * `npm run test:compat`: starts the local front (in memory, sample catalog, fixed tokens) as
  * `npm start` would, runs the python-saharaclient suite and then the openstack CLI suite against it
  * with the system Python that has Debian's python3-saharaclient and python3-openstackclient, and
- * stops the front whatever happens. `npm run test:compat -- <suite>` runs one suite.
+ * stops the front whatever happens. Extra arguments go to unittest (`-k V2`); COMPAT_SUITE names one suite.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,14 +18,14 @@ const suites = {
 // One tenant per suite and API version, so no suite sees another's images.
 const tokens = 'compat-alice=alice,compat-bob=bob,compat-carol=carol,compat-dave=dave,compat-erin=erin';
 
-const [only] = process.argv.slice(2);
+const only = process.env.COMPAT_SUITE || undefined;
 if (only !== undefined && !(only in suites)) {
   console.error(`test:compat: no suite '${only}'; the suites are ${Object.keys(suites).join(', ')}`);
   process.exit(2);
 }
 
 const runSuite = async (file: string, env: NodeJS.ProcessEnv): Promise<number> => {
-  const child = spawn(python, [file], { env, stdio: 'inherit' });
+  const child = spawn(python, [file, ...process.argv.slice(2)], { env, stdio: 'inherit' });
   const [exitCode, error] = await Promise.race([
     once(child, 'exit') as Promise<[number | null]>,
     once(child, 'error').then(([spawnError]) => [1, spawnError as Error] as const),
