@@ -39,7 +39,7 @@ const sortOrder = (
     }
   } else {
     if (dirs.length > 1 && dirs.length !== keys.length) return fail('Number of sort dirs does not match the number of sort keys');
-    keys.forEach((key, i) => pairs.push([key.trim(), (dirs.length > 1 ? dirs[i]! : (dirs[0] ?? 'desc')).trim()]));
+    for (const [i, key] of keys.entries()) pairs.push([key.trim(), (dirs.length > 1 ? dirs[i]! : (dirs[0] ?? 'desc')).trim()]);
     if (keys.length === 0 && dirs.length > 0) pairs.push(['created_at', dirs[0]!.trim()]);
   }
   const orders: SortOrder[] = [];
