@@ -3,6 +3,8 @@
  * makes one function per operation (entry functions/<name>.ts) and one API route per route; the
  * local front serves the same table. Neither can drift from the other.
  */
+import { matchTemplate, moreSpecific, segmentsOf } from './route-templates.ts';
+
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** DynamoDB actions an operation's function is granted, and nothing more. */
@@ -207,39 +209,6 @@ const routesByKey = new Map<string, Route>(
 /** The route an API Gateway route key (`GET /v2/images`) names; undefined for `$default`. */
 export const routeOfKey = (routeKey: string | undefined): Route | undefined => (routeKey === undefined ? undefined : routesByKey.get(routeKey));
 
-const segmentsOf = (path: string) => path.split('/').slice(1);
-
-/** The path parameters of a template that the request's segments match, or undefined. */
-const matchTemplate = (template: readonly string[], requested: readonly string[]): Record<string, string> | undefined => {
-  if (template.length !== requested.length) return undefined;
-  const pathParameters: Record<string, string> = {};
-  for (const [i, part] of template.entries()) {
-    const segment = requested[i]!;
-    if (!part.startsWith('{')) {
-      if (part !== segment) return undefined;
-    } else {
-      if (segment === '') return undefined;
-      pathParameters[part.slice(1, -1)] = safeDecode(segment);
-    }
-  }
-  return pathParameters;
-};
-
-/**
- * API Gateway's "most specific match" between two templates that both match: at the first segment
- * where one has a literal and the other a variable, the literal wins. In this table the only such
- * overlap is `/v2/images/{image_id}...` against `/v2/{tenant_id}/images...` for a tenant named
- * `images`: the image route wins, as API Gateway's route selection does.
- */
-const moreSpecific = (a: readonly string[], b: readonly string[]): number => {
-  for (const [i, part] of a.entries()) {
-    const aLiteral = !part.startsWith('{');
-    const bLiteral = !b[i]!.startsWith('{');
-    if (aLiteral !== bLiteral) return aLiteral ? -1 : 1;
-  }
-  return 0;
-};
-
 /**
  * Matches a raw (still percent-encoded) path against the table, choosing the most specific route
  * as API Gateway does. Segments are decoded after the split, so an encoded '/' stays inside its
@@ -261,12 +230,4 @@ export const matchRoute = (method: string, rawPath: string): RouteMatch => {
   const [best] = candidates.sort((a, b) => moreSpecific(a.template, b.template));
   if (best) return { kind: 'found', operation: best.operation, route: best.route, pathParameters: best.pathParameters };
   return allowed.size > 0 ? { kind: 'method-not-allowed', allowed: [...allowed] } : { kind: 'not-found' };
-};
-
-const safeDecode = (segment: string) => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // a malformed escape is kept as sent; the catalog will not know such an id
-  }
 };
