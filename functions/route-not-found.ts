@@ -2,11 +2,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { apiErrors, HttpError } from '../lib/http/api-errors.ts';
 import type { ApiEvent, ApiResult } from '../lib/http/api-types.ts';
+import { instrumentHttp } from '../lib/http/instrumented-http-handler.ts';
 import { errorRenderer } from '../lib/http/middleware/error-renderer.ts';
 import { matchRoute } from '../lib/routes.ts';
 
 /** The API's `$default` route: unknown paths and wrong methods, answered in the normal error body. */
-export const handler = middy<ApiEvent, ApiResult, Error, Context>()
+const notFound = middy<ApiEvent, ApiResult, Error, Context>()
   .use(errorRenderer())
   .handler(async (event) => {
     const { method } = event.requestContext.http;
@@ -17,3 +18,5 @@ export const handler = middy<ApiEvent, ApiResult, Error, Context>()
     }
     throw new HttpError(apiErrors.routeNotFound, `No resource at ${event.rawPath.slice(0, 200)}`);
   });
+
+export const handler = instrumentHttp('route-not-found', notFound);

@@ -154,7 +154,7 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
     pathParameters: match.pathParameters,
     claims: { sub: 'bench', tenant_id: tenant },
   });
-  const context = lambdaContext(match.operation.name, event.requestContext.requestId);
+  const context = lambdaContext(match.operation.name);
   const calls: DynamoDbCall[] = [];
   recording = calls;
   const start = performance.now();

@@ -2,18 +2,20 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { log } from '../../log.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
+import { describeError } from '../error-response.ts';
 import { renderError, requestIdOf } from '../proxy-result.ts';
 
 /**
  * Renders every failure in upstream's error body. As middy's http-error-handler does, errors
- * below 500 are exposed; anything else is logged and answered with a bare "Internal error".
+ * below 500 are exposed; anything else is logged and answered with a bare "Internal error". Both
+ * log lines name the answer's `error_name`; the invocation's fields (request ids, tenant) come with them.
  */
 export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   onError: (request) => {
     const { event, context, error } = request;
     const requestId = requestIdOf(event, context);
     const response = renderError(error, requestId);
-    const fields = { requestId, route: event.routeKey, status: response.statusCode };
+    const fields = { route: event.routeKey, status: response.statusCode, errorName: describeError(error).errorName };
     if (response.statusCode! >= 500) log.error('request failed', { ...fields, error });
     else log.info('request refused', { ...fields, reason: error?.message });
     request.response = response;
