@@ -22,7 +22,7 @@ const PLAIN_CLAIM = /^[A-Za-z0-9_]+$/;
  * which tenant, what, the answer, the time it took, the Lambda request id that leads to the
  * function's log lines, and why a request failed before a function ran (authorizer, throttling).
  */
-export const accessLogFormat = (tenantClaim: string): Record<string, string> => ({
+const accessLogFormat = (tenantClaim: string): Record<string, string> => ({
   requestId: '$context.requestId',
   ip: '$context.identity.sourceIp',
   userAgent: '$context.identity.userAgent',

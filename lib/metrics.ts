@@ -25,7 +25,7 @@ export const metrics = {
 type Definition = { readonly Name: string; readonly Unit: string };
 
 /** The EMF document of an invocation: its metrics by operation, its error counts also by error name. */
-export const emfDocument = (invocation: Invocation, metricsNamespace: string, timestamp = Date.now()) => {
+const emfDocument = (invocation: Invocation, metricsNamespace: string, timestamp = Date.now()) => {
   const values: Record<string, number | number[]> = {};
   const byOperation: Definition[] = [];
   const byErrorName: Definition[] = [];
