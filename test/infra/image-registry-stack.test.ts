@@ -146,10 +146,12 @@ describe('ImageRegistryStack template', () => {
       expect(describing).toHaveLength(catalogCallers.length);
       for (const statement of wildcards) {
         expect(statement.Effect).toBe('Allow');
-        expect([statement.Action].flat().filter((action: string) => action !== 'ec2:DescribeImages').sort()).toEqual([
-          'xray:PutTelemetryRecords',
-          'xray:PutTraceSegments',
-        ]);
+        expect(
+          [statement.Action]
+            .flat()
+            .filter((action: string) => action !== 'ec2:DescribeImages')
+            .sort(),
+        ).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     });
 
