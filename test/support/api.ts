@@ -47,7 +47,7 @@ export const callApi = async ({ method, path, tenant, body, headers = {} }: ApiC
     claims: tenant === null ? undefined : { sub: 'tester', tenant_id: tenant },
   });
   const handler = await loadHandler(operation);
-  const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId));
+  const result: ApiResult = await handler(event, lambdaContext(operation));
   const text = result.body ?? '';
   return {
     status: result.statusCode ?? 200,
