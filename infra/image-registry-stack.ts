@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_AMI_OWNERS, parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
@@ -18,9 +19,13 @@ import { tableDefinition } from '../lib/store/table-definition.ts';
 import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import { AmiSweep, amiSweepScheduleFromContext } from './ami-sweep.ts';
+import { applyStageSettings } from './api-stage-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
-import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { Monitoring } from './monitoring.ts';
+import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings, acknowledgeNoDeadLetterQueue, acknowledgeTracingWildcard } from './nag-acknowledgements.ts';
+import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings, reservedConcurrencyFor } from './operations-settings.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
   /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
@@ -42,6 +47,8 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly amiOwners?: readonly string[];
   /** With the ec2 catalog: when the sweep of AMI records runs, an EventBridge Scheduler expression. Default daily. */
   readonly amiSweepSchedule?: string;
+  /** Metrics, alarms, log retention, throttling, concurrency. Default DEFAULT_OPERATIONS_SETTINGS. */
+  readonly operationsSettings?: OperationsSettings;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -71,11 +78,14 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
     super(scope, id, props);
     const { partitionKey, sortKey, tagIndex } = tableDefinition;
     const catalog = props.catalog ?? { kind: 'ec2' };
+    const settings = props.operationsSettings ?? DEFAULT_OPERATIONS_SETTINGS;
+    this.monitoring = new Monitoring(this, 'Monitoring', { namespace: settings.metricsNamespace, alarms: settings.alarms, alarmEmail: settings.alarmEmail });
     // A broken catalog file fails the synth, not the first request.
     if (catalog.kind === 'static') loadStaticCatalog(catalog.file);
 
@@ -100,14 +110,15 @@ export class ImageRegistryStack extends Stack {
       TABLE_NAME: this.table.tableName,
       TENANT_CLAIM: props.tenantClaim,
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
+      METRICS_NAMESPACE: settings.metricsNamespace,
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
     // Checked at synth, so a wrong owner fails the deploy rather than every lookup.
     const amiOwners = parseAmiOwners((props.amiOwners ?? DEFAULT_AMI_OWNERS).join(','));
 
     // The request budget and the SDK timeouts are sized to this timeout (lib/time-budget.ts).
-    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.millis(FUNCTION_TIMEOUT_MS) }: FunctionOptions = {}) =>
-      new NodejsFunction(this, pascalCase(name), {
+    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.millis(FUNCTION_TIMEOUT_MS) }: FunctionOptions = {}) => {
+      const fn = new NodejsFunction(this, pascalCase(name), {
         entry: entryOf(name),
         handler: 'handler',
         runtime: Runtime.NODEJS_24_X,
@@ -115,12 +126,13 @@ export class ImageRegistryStack extends Stack {
         memorySize: 512,
         timeout,
         environment: describesAmis ? { ...environment, AMI_OWNERS: amiOwners.join(',') } : environment,
+        // Traced by Lambda itself (X-Ray); no tracing SDK in the bundles.
+        tracing: Tracing.ACTIVE,
+        reservedConcurrentExecutions: reservedConcurrencyFor(settings, name),
         projectRoot,
         depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-        logGroup: new LogGroup(this, `${pascalCase(name)}Logs`, {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
+        // Kept when the stack is deleted: the logs say who changed what.
+        logGroup: new LogGroup(this, `${pascalCase(name)}Logs`, { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN }),
         // Shared with the bundle budget test and the bench (infra/function-bundling.ts).
         bundling: {
           ...functionBundling,
@@ -130,12 +142,17 @@ export class ImageRegistryStack extends Stack {
           commandHooks: copyStaticCatalog,
         },
       });
+      acknowledgeTracingWildcard(fn);
+      return fn;
+    };
 
     const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
       jwtAudience: [...props.jwtAudience],
       identitySource: [`$request.header.${props.tokenHeader ?? 'X-Auth-Token'}`],
     });
     const notFound = makeFunction('route-not-found');
+    this.monitoring.watchFunction(notFound, 'route-not-found');
+    acknowledgeNoDeadLetterQueue(notFound, 'api');
     this.api = new HttpApi(this, 'Api', {
       description: 'Sahara-compatible image registry',
       defaultAuthorizer: authorizer,
@@ -146,6 +163,8 @@ export class ImageRegistryStack extends Stack {
     for (const operation of operations as readonly Operation[]) {
       const describesAmis = catalog.kind === 'ec2' && operation.callsCatalog;
       const fn = makeFunction(operation.name, { describesAmis });
+      this.monitoring.watchFunction(fn, operation.name);
+      acknowledgeNoDeadLetterQueue(fn, 'api');
       this.grantTableAccess(fn, operation);
       if (describesAmis) this.grantDescribeImages(fn);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
@@ -166,14 +185,22 @@ export class ImageRegistryStack extends Stack {
       const sweep = makeFunction('sweep-ami-records', { describesAmis: true, timeout: Duration.minutes(15) });
       this.grantDescribeImages(sweep);
       new AmiSweep(this, 'AmiSweep', { fn: sweep, table: this.table, expression: amiSweepScheduleFromContext(props.amiSweepSchedule) });
+      this.monitoring.watchFunction(sweep, 'sweep-ami-records');
+      acknowledgeNoDeadLetterQueue(sweep, 'schedule');
       // What an operator invokes by hand: to replay the sync's dead letters, or to sweep now (docs/deploy.md).
       new CfnOutput(this, 'AmiSyncFunctionName', { value: sync.functionName });
       new CfnOutput(this, 'AmiSweepFunctionName', { value: sweep.functionName });
     }
-    this.logApiAccess();
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    applyStageSettings(this.api, { accessLogs, tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle });
+    this.monitoring.watchApi(this.api);
+    this.monitoring.watchTable(this.table);
     acknowledgeNagFindings(this);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2, the image service (Glance v2) under /image',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
@@ -186,43 +213,36 @@ export class ImageRegistryStack extends Stack {
   /**
    * EC2 sends "EC2 AMI State Change" events for the account's AMIs to the default bus; the sync
    * function finds every tenant's record of the AMI (an image query of GSI1) and updates or removes it.
+   * Nothing is lost silently: an event EventBridge cannot hand to Lambda, and an event the function
+   * still fails on after Lambda's retries, each land in a dead-letter queue that raises an alarm.
    */
   private addAmiStateSync(fn: NodejsFunction) {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
+    const undelivered = deadLetterQueue(this, 'AmiStateChangeDeadLetters');
+    const failed = deadLetterQueue(this, 'AmiSyncFailedEvents');
+    // Lambda retries a failed event twice (its most), then records it with the error in `failed`.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failed) });
+    acknowledgeNoDeadLetterQueue(fn, 'destination');
     new Rule(this, 'AmiStateChanges', {
       description: "EC2 AMI state changes, to keep the image registry's records of AMIs fresh",
       eventPattern: { source: ['aws.ec2'], detailType: ['EC2 AMI State Change'] },
-      targets: [new LambdaFunction(fn)],
+      // A state change is still worth applying a day late (a later one wins anyway): EventBridge keeps trying that long.
+      targets: [new LambdaFunction(fn, { deadLetterQueue: undelivered, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
     });
-  }
-
-  /** One JSON line per request on the default stage: who called what, the answer, and why a request failed before a function ran. */
-  private logApiAccess() {
-    const logs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
-    stage.accessLogSettings = {
-      destinationArn: logs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        time: '$context.requestTime',
-        method: '$context.httpMethod',
-        path: '$context.path',
-        routeKey: '$context.routeKey',
-        status: '$context.status',
-        responseLength: '$context.responseLength',
-        latency: '$context.responseLatency',
-        authorizerError: '$context.authorizer.error',
-        integrationError: '$context.integrationErrorMessage',
-      }),
-    };
+    this.monitoring.watchAmiSync(fn);
+    this.monitoring.watchDeadLetters(undelivered, 'ami-state-change-delivery');
+    this.monitoring.watchDeadLetters(failed, 'ami-sync-failed-events');
+    // Where the redrive reads the dead letters from (docs/deploy.md, "Replaying the AMI sync's dead letters").
+    new CfnOutput(this, 'AmiStateChangeDeadLettersUrl', { value: undelivered.queueUrl });
+    new CfnOutput(this, 'AmiSyncFailedEventsUrl', { value: failed.queueUrl });
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */
   private grantTableAccess(fn: NodejsFunction, operation: Operation) {
     const actions = operation.tableActions.map((action) => `dynamodb:${action}`);
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
+    // The image service's functions read the catalog only: no grant on the table at all.
+    if (actions.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
     if (operation.queriesTagIndex) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
     }

@@ -2,8 +2,10 @@ import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * cdk-nag (AwsSolutions) findings the stack accepts on purpose, each with its reason. Everything
- * else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests.
+ * cdk-nag findings (AwsSolutions and Serverless packs) the stack accepts on purpose, each with its
+ * reason. Everything else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests. The
+ * dead-letter queues and the alarm topic acknowledge theirs where they are made
+ * (infra/dead-letter-queue.ts, infra/monitoring.ts).
  */
 export const acknowledgeNagFindings = (stack: Stack) => {
   Validations.of(stack).acknowledge({
@@ -27,6 +29,39 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
       'ec2:DescribeImages supports no resource-level permissions: IAM accepts only "*" for it. The statement ' +
       "grants that one read-only action; the function's table access names the table and index.",
   });
+};
+
+/**
+ * Lambda's active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
+ * resource-level permissions: the statement's resource is `*`, on every function.
+ */
+export const acknowledgeTracingWildcard = (fn: IConstruct) => {
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions ' +
+      '(IAM accepts only "*"); they write trace data and read nothing.',
+  });
+};
+
+/**
+ * cdk-nag's Serverless pack asks every function for a dead-letter queue (DeadLetterConfig), which
+ * only catches events of asynchronous invocations.
+ */
+const NO_DEAD_LETTER_QUEUE_BECAUSE = {
+  api:
+    'API Gateway invokes this function synchronously: a failure is answered to the caller at once, and a dead-letter queue ' +
+    'would never receive anything. Its errors raise an alarm instead (infra/monitoring.ts).',
+  destination:
+    'This function is invoked asynchronously (EventBridge) and has an on-failure destination (SQS), which AWS recommends over ' +
+    'a dead-letter queue: it keeps the event with the error and the invocation details, and raises an alarm.',
+  schedule:
+    'EventBridge Scheduler invokes this function (the daily sweep) with an empty event: a failed run has nothing to keep. ' +
+    'Lambda runs it again twice, the next scheduled run does the whole work again, and its errors raise an alarm.',
+} as const;
+
+export const acknowledgeNoDeadLetterQueue = (fn: IConstruct, invokedBy: keyof typeof NO_DEAD_LETTER_QUEUE_BECAUSE) => {
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: NO_DEAD_LETTER_QUEUE_BECAUSE[invokedBy] });
 };
 
 /**

@@ -76,8 +76,11 @@ export const buildApiEvent = (request: EventRequest): ApiEvent => {
   };
 };
 
-/** Lambda's context for one invocation: its time runs out `timeoutMs` from now, as a deployed function's does. */
-export const lambdaContext = (functionName: string, requestId: string, timeoutMs = FUNCTION_TIMEOUT_MS): Context => {
+/**
+ * The Lambda context of one invocation: its own request id, as in AWS, distinct from API Gateway's;
+ * its time runs out `timeoutMs` from now, as a deployed function's does.
+ */
+export const lambdaContext = (functionName: string, timeoutMs = FUNCTION_TIMEOUT_MS): Context => {
   const end = performance.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
@@ -85,7 +88,7 @@ export const lambdaContext = (functionName: string, requestId: string, timeoutMs
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
     memoryLimitInMB: '512',
-    awsRequestId: requestId,
+    awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, Math.floor(end - performance.now())),

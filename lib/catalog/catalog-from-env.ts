@@ -1,5 +1,5 @@
 import { isAmiId } from './ami.ts';
-import type { ImageCatalog } from './image-catalog.ts';
+import type { BrowsableImageCatalog } from './image-catalog.ts';
 import { openCatalog } from './open-catalog.ts';
 import { loadStaticCatalog } from './static-catalog.ts';
 
@@ -18,8 +18,8 @@ const importEc2Catalog = () =>
  * client once per container, and only when it really describes an image. A load that failed is
  * forgotten, so the next lookup tries again instead of failing for the container's life.
  */
-const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
-  let catalog: Promise<ImageCatalog> | undefined;
+const lazyEc2Catalog = (env: NodeJS.ProcessEnv): BrowsableImageCatalog => {
+  let catalog: Promise<BrowsableImageCatalog> | undefined;
   const load = async () => {
     const { createEc2Catalog, createEc2Client, ec2SettingsFromEnv } = await importEc2Catalog();
     const settings = ec2SettingsFromEnv(env);
@@ -41,6 +41,13 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
     async refreshImages(imageIds) {
       return (await loaded()).refreshImages!(imageIds);
     },
+    async findImage(imageId) {
+      if (!isAmiId(imageId)) return undefined;
+      return (await loaded()).findImage(imageId);
+    },
+    async listImages(filter) {
+      return (await loaded()).listImages(filter);
+    },
   };
 };
 
@@ -48,7 +55,7 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
  * REGISTRY_CATALOG: `open` (the default), `ec2` (the account's AMIs), or the path of a static
  * catalog JSON file.
  */
-export const catalogFromEnv = (env: NodeJS.ProcessEnv = process.env): ImageCatalog => {
+export const catalogFromEnv = (env: NodeJS.ProcessEnv = process.env): BrowsableImageCatalog => {
   const setting = env.REGISTRY_CATALOG?.trim() || 'open';
   if (setting === 'open') return openCatalog;
   if (setting === 'ec2') return lazyEc2Catalog(env);

@@ -7,7 +7,8 @@ import { type ImageFacts, isoSeconds } from '../registry/image.ts';
 import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../time-budget.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
 import { DEFAULT_AMI_OWNERS, parseAmiOwners } from './ami-owners.ts';
-import type { ImageCatalog } from './image-catalog.ts';
+import type { BrowsableImageCatalog, CatalogFilter, CatalogImage } from './image-catalog.ts';
+import { byId } from './image-catalog.ts';
 
 const GIB = 1024 ** 3;
 
@@ -160,7 +161,7 @@ const describeOne = async (client: EC2Client, imageId: string, owners: readonly 
  * the registry does not know it. An AMI of another owner is unknown too; only then is EC2 asked
  * again, without the owners, so that the 404 can say why.
  */
-export const createEc2Catalog = ({ client, owners = DEFAULT_AMI_OWNERS }: { client: EC2Client; owners?: readonly string[] }): ImageCatalog => ({
+export const createEc2Catalog = ({ client, owners = DEFAULT_AMI_OWNERS }: { client: EC2Client; owners?: readonly string[] }): BrowsableImageCatalog => ({
   isWellFormedId: isAmiId,
   async describeImage(imageId) {
     if (!isAmiId(imageId)) return undefined;
@@ -172,4 +173,44 @@ export const createEc2Catalog = ({ client, owners = DEFAULT_AMI_OWNERS }: { clie
     throw new ImageNotFoundError(imageId, `its owner (${byAnyOwner.OwnerId ?? 'unknown'}) is not among the AMI owners this registry accepts`);
   },
   refreshImages: (imageIds) => refreshAmis(client, imageIds, owners),
+  async findImage(imageId) {
+    const facts = await this.describeImage(imageId);
+    return facts && { id: imageId, facts, ...AMI_FORMATS };
+  },
+  listImages: (filter) => listAmis(client, filter, owners),
 });
+
+/** Glance stores an AMI with disk and container format `ami`. */
+const AMI_FORMATS = { diskFormat: 'ami', containerFormat: 'ami' } as const;
+
+/**
+ * The AMIs of the allowed owners (amiOwners; the account's own by default, and never every public
+ * AMI of the region), by name when the filter has one, every page of DescribeImages, ordered by id.
+ */
+const listAmis = async (client: EC2Client, { name }: CatalogFilter, owners: readonly string[]): Promise<CatalogImage[]> => {
+  const found: CatalogImage[] = [];
+  let nextToken: string | undefined;
+  try {
+    const { DescribeImagesCommand } = await ec2Sdk();
+    do {
+      const output = await client.send(
+        new DescribeImagesCommand({
+          Owners: [...owners],
+          ...(name === undefined ? {} : { Filters: [{ Name: 'name', Values: [name] }] }),
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+          MaxResults: 1000,
+          NextToken: nextToken,
+        }),
+      );
+      for (const image of output.Images ?? []) {
+        if (image.ImageId && image.State !== 'deregistered') found.push({ id: image.ImageId, facts: factsOfImage(image), ...AMI_FORMATS });
+      }
+      nextToken = output.NextToken || undefined;
+    } while (nextToken);
+  } catch (error) {
+    if (error instanceof Error && isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
+    throw error;
+  }
+  return found.sort(byId);
+};

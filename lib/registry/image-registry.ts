@@ -1,6 +1,7 @@
 import { isServiceFailure } from '../aws-service-failure.ts';
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
 import { remainingMs } from '../deadline.ts';
+import { metrics } from '../metrics.ts';
 import {
   ConcurrentUpdateError,
   DependencyUnavailableError,
@@ -116,11 +117,16 @@ export const createImageRegistry = ({
         return await attemptOnce();
       } catch (error) {
         if (!(error instanceof StaleRecordError)) throw error;
+        metrics.count('writeConflicts');
         const delay = Math.random() * Math.min(250, 10 * 2 ** attempt);
-        if (attempt === maxAttempts || remainingMs() < delay + MIN_ATTEMPT_MS) throw new ConcurrentUpdateError(imageId, attempt);
+        if (attempt === maxAttempts || remainingMs() < delay + MIN_ATTEMPT_MS) {
+          metrics.count('writeRetriesExhausted');
+          throw new ConcurrentUpdateError(imageId, attempt);
+        }
         await sleep(delay);
       }
     }
+    metrics.count('writeRetriesExhausted');
     throw new ConcurrentUpdateError(imageId, maxAttempts);
   };
 

@@ -101,7 +101,7 @@ describe("the registry's retries against other writers", () => {
       },
     };
     const registry = testRegistry({ store: contended, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms + 100)) });
-    const invocation = lambdaContext('tag-image', 'r1', ANSWER_RESERVE_MS + 600);
+    const invocation = lambdaContext('tag-image', ANSWER_RESERVE_MS + 600);
     const started = performance.now();
     const failure = await withDeadline(invocation, () => registry.tagImage(tenant, 'img-spark-35', ['x'])).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ConcurrentUpdateError);
@@ -126,7 +126,7 @@ describe('the last resort: work that does not stop at its deadline', () => {
         requestContext: { requestId: 'r-stuck', authorizer: { jwt: { claims: { tenant_id: tenant }, scopes: [] } } },
         isBase64Encoded: false,
       } as never,
-      lambdaContext('show-image', 'r-stuck', 1_000),
+      lambdaContext('show-image', 1_000),
     );
     expect(answer.statusCode).toBe(503);
     expect(answer.headers).toMatchObject({ 'retry-after': '1', 'cache-control': 'no-store' });

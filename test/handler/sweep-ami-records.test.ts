@@ -263,7 +263,7 @@ describe('the daily sweep of AMI records', () => {
     fakeEc2();
     const { registry } = await sweepWorld();
     await registry.registerImage(newTenant(), ami().ImageId!, { username: 'ubuntu' });
-    const summary = await withDeadline(lambdaContext('sweep-ami-records', 'r1', 20_000), () => registry.sweepImages());
+    const summary = await withDeadline(lambdaContext('sweep-ami-records', 20_000), () => registry.sweepImages());
     expect(summary).toMatchObject({ records: 0, complete: false });
   });
 
@@ -286,12 +286,12 @@ describe('sweep-ami-records (the function the schedule invokes)', () => {
     expect((await api.register(image.ImageId!, { username: 'ubuntu' })).status).toBe(202);
     amis.set(image.ImageId!, { ...image, State: 'disabled' });
 
-    await handler({}, lambdaContext('sweep-ami-records', 'r1', 900_000));
+    await handler({}, lambdaContext('sweep-ami-records', 900_000));
     expect((await api.show(image.ImageId!)).json.image).toMatchObject({ status: 'DEACTIVATED', metadata: { owner: ACCOUNT } });
 
     ec2
       .on(DescribeImagesCommand)
       .rejects(new EC2ServiceException({ name: 'InternalError', $fault: 'server', message: 'x', $metadata: { httpStatusCode: 500 } }));
-    await expect(handler({}, lambdaContext('sweep-ami-records', 'r2', 900_000))).rejects.toThrow(/1 records could not be checked/);
+    await expect(handler({}, lambdaContext('sweep-ami-records', 900_000))).rejects.toThrow(/1 records could not be checked/);
   });
 });

@@ -53,7 +53,7 @@ export const callApi = async ({ method, path, tenant, body, headers = {}, timeou
     claims: tenant === null ? undefined : { sub: 'tester', tenant_id: tenant },
   });
   const handler = await loadHandler(operation);
-  const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId, timeoutMs));
+  const result: ApiResult = await handler(event, lambdaContext(operation, timeoutMs));
   const headersOfResult = (result.headers ?? {}) as Record<string, string>;
   const answered = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
   const text = (headersOfResult['content-encoding'] === 'gzip' ? gunzipSync(answered) : answered).toString('utf8');
@@ -62,7 +62,8 @@ export const callApi = async ({ method, path, tenant, body, headers = {}, timeou
     headers: headersOfResult,
     text,
     resultBytes: Buffer.byteLength(JSON.stringify(result)),
-    json: text === '' ? undefined : JSON.parse(text),
+    // The image service answers some errors in text (Glance's, to a caller that does not accept JSON).
+    json: text === '' || !/json/.test(String(result.headers?.['content-type'])) ? undefined : JSON.parse(text),
     operation,
   };
 };
