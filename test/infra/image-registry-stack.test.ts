@@ -244,9 +244,16 @@ describe('ImageRegistryStack template', () => {
       ]);
     });
 
-    it('outputs the names of the sync and the sweep functions, which the redrive of dead letters invokes', () => {
+    it('outputs the names of the sync and the sweep functions and the URLs of the dead-letter queues, which the redrive reads and invokes', () => {
       template.hasOutput('AmiSyncFunctionName', { Value: { Ref: findFunction(template, 'sync-ami-state')[0] } });
       template.hasOutput('AmiSweepFunctionName', { Value: { Ref: findFunction(template, 'sweep-ami-records')[0] } });
+      const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+      for (const [output, queue] of [
+        ['AmiStateChangeDeadLettersUrl', 'AmiStateChangeDeadLetters'],
+        ['AmiSyncFailedEventsUrl', 'AmiSyncFailedEvents'],
+      ] as const) {
+        template.hasOutput(output, { Value: { Ref: queues.find((id) => id.startsWith(queue)) } });
+      }
     });
 
     it('takes the sweep schedule from amiSweepSchedule, and refuses one that is not a schedule or runs more than hourly', () => {
