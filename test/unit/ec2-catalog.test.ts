@@ -224,6 +224,13 @@ describe('ec2 catalog: whose AMIs it accepts (amiOwners)', () => {
     expect(ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Owners).toEqual(['self', '099720109477']);
   });
 
+  it('lists (for the image service) the AMIs of the owners it is given, never every public AMI of the region', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage({ OwnerId: '099720109477' })] });
+    const canonical = createEc2Catalog({ client: new EC2Client({ region: 'eu-west-1' }), owners: ['self', '099720109477'] });
+    expect((await canonical.listImages({})).map((listed) => listed.id)).toEqual([AMI]);
+    expect(ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Owners).toEqual(['self', '099720109477']);
+  });
+
   it('asks once only for an AMI EC2 does not know at all', async () => {
     ec2.on(DescribeImagesCommand).rejects(ec2Error('InvalidAMIID.NotFound', 400));
     expect(await catalog.describeImage(AMI)).toBeUndefined();
