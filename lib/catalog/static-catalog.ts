@@ -16,6 +16,7 @@ const staticImage = z.strictObject({
   size: z.number().int().nonnegative().default(0),
   created: isoTime.optional(),
   updated: isoTime.optional(),
+  deprecationTime: isoTime.optional(),
 });
 
 const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });

@@ -12,6 +12,8 @@ export interface ScanOptions {
   readonly position?: ListPosition | undefined;
   /** How many records the caller expects to take; reads are sized to it. All of them when absent. */
   readonly expected?: number | undefined;
+  /** Without a position: read from the end of the order, in descending id order. */
+  readonly descending?: boolean | undefined;
 }
 
 /** The part of an image's facts that changes after the image is made. */
