@@ -28,6 +28,8 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     read: context('readScope') || DEFAULT_ACCESS_SCOPES.read,
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
+  eventSource: context('eventSource') || undefined,
+  eventBusName: context('eventBusName') || undefined,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

@@ -3,7 +3,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -12,11 +12,13 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
+import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
+import { ImageChangeEvents } from './image-change-events.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
 
 export interface ImageRegistryStackProps extends StackProps {
@@ -35,6 +37,9 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly catalog?: CatalogChoice;
   /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
   readonly accessScopes?: AccessScopes;
+  /** The change events' `source` (default `image-registry`) and bus (name or ARN; default the default bus). */
+  readonly eventSource?: string | undefined;
+  readonly eventBusName?: string | undefined;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -64,6 +69,7 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  readonly changeEvents: ImageChangeEvents;
 
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
     super(scope, id, props);
@@ -77,6 +83,7 @@ export class ImageRegistryStack extends Stack {
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: StreamViewType[tableDefinition.streamViewType],
       // The registry's records outlive the stack: deleting the stack must not delete them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -149,6 +156,12 @@ export class ImageRegistryStack extends Stack {
     }
 
     if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
+    this.changeEvents = new ImageChangeEvents(this, 'ChangeEvents', {
+      table: this.table,
+      publisher: makeFunction(PUBLISHER_FUNCTION, { timeout: Duration.seconds(30) }),
+      eventSource: props.eventSource,
+      eventBusName: props.eventBusName,
+    });
     this.logApiAccess();
     acknowledgeNagFindings(this);
 

@@ -28,3 +28,19 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
       "grants that one read-only action; the function's table access names the table and index.",
   });
 };
+
+/** The findings on the change events' publisher and its dead-letter queue (infra/image-change-events.ts). */
+export const acknowledgeChangeEventFindings = ({ publisher, deadLetterQueue }: { publisher: IConstruct; deadLetterQueue: IConstruct }) => {
+  Validations.of(publisher).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'dynamodb:ListStreams supports no resource-level permissions: IAM accepts only "*" for it. The event source ' +
+      "mapping's grant adds it next to DescribeStream, GetShardIterator and GetRecords, which name the table's stream.",
+  });
+  Validations.of(deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is itself a dead-letter queue: the on-failure destination of the change publisher's stream event " +
+      'source mapping. A dead-letter queue of its own would have nothing to catch.',
+  });
+};

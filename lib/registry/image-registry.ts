@@ -200,6 +200,8 @@ export const createImageRegistry = ({
       let changed = 0;
       await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
         if (state.status === DELETED_STATUS) {
+          // Marked first, so the change stream says the AMI was deregistered, not that someone unregistered it.
+          await store.updateImageState(tenant, imageId, state, now());
           await withRetries(imageId, async () => {
             const image = await store.getImage(tenant, imageId);
             if (!image) return;

@@ -57,8 +57,8 @@ export interface ImageStore {
    */
   findTenantsOfImage(imageId: string): Promise<string[]>;
   /**
-   * Sets the record's status and progress, unless the record is gone or a newer state was applied.
-   * Whether it was applied.
+   * Sets the record's status and progress, unless the record is gone, a newer state was applied,
+   * or this very state (same status, same time) was. Whether it was applied.
    */
   updateImageState(tenant: string, imageId: string, state: ImageState, now: string): Promise<boolean>;
 }

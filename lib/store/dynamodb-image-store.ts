@@ -143,8 +143,10 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               Key: keys.image(tenant, imageId),
               UpdateExpression:
                 'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
-              // Never create a record, and never let a late report undo a newer one.
-              ConditionExpression: `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)`,
+              // Never create a record, never let a late report undo a newer one, and write a repeated report only once.
+              ConditionExpression:
+                `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt < :changedAt` +
+                ' OR (#stateChangedAt = :changedAt AND #facts.#status <> :status))',
               ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),
               ExpressionAttributeValues: { ':status': status, ':progress': progress, ':changedAt': changedAt, ':now': now, ':one': 1 },
             }),
