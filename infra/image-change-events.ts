@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -84,6 +84,10 @@ export class ImageChangeEvents extends Construct {
         filters: [FilterCriteria.filter({ dynamodb: { Keys: { [keyNames.SK]: { S: FilterRule.beginsWith(keys.imageSortKeyPrefix) } } } })],
       }),
     );
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.deadLetterQueue.queueUrl,
+      description: 'Change events not published within 12 hours: pointers to their stream records (docs/events.md)',
+    }).overrideLogicalId('ChangeEventsDeadLetterQueueUrl');
     acknowledgeChangeEventFindings(this);
   }
 }

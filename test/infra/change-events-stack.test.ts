@@ -54,8 +54,9 @@ describe('change events in the stack', () => {
     // No MaximumRetryAttempts: Lambda retries until the record is 12 hours old, then the dead-letter queue has it.
   });
 
-  it('keeps what the publisher cannot deliver in an encrypted dead-letter queue for 14 days, reachable over TLS only', () => {
+  it('keeps what the publisher cannot deliver in an encrypted dead-letter queue for 14 days, reachable over TLS only, its URL an output', () => {
     const [queueId, queue] = only('AWS::SQS::Queue');
+    expect(template.toJSON().Outputs.ChangeEventsDeadLetterQueueUrl).toMatchObject({ Value: { Ref: queueId } });
     expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
