@@ -1,4 +1,5 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
+import type { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -53,6 +54,15 @@ export class ImageChangeEvents extends Construct {
   readonly publisher: NodejsFunction;
   readonly deadLetterQueue: Queue;
   readonly eventBus: IEventBus;
+
+  /**
+   * How far behind the table the events are: the age of the last record the publisher read. It
+   * grows while EventBridge refuses events or the publisher fails (the stream waits for them); past
+   * 12 hours records go to the dead-letter queue. For the stack's monitoring, next to the queue's depth.
+   */
+  iteratorAge(): Metric {
+    return this.publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) });
+  }
 
   constructor(scope: Construct, id: string, { table, publisher, eventSource, eventBusName }: ImageChangeEventsProps) {
     super(scope, id);

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { log } from '../log.ts';
 import { isoSeconds } from '../registry/image.ts';
 import type { ImageChange } from '../registry/image-change.ts';
 import { imageChangeOf } from '../store/record-changes.ts';
@@ -34,7 +35,18 @@ const timeOf = (change: ImageChange, streamSeconds: number | undefined): string 
  */
 export const changeEventsOf = (records: readonly DynamoDBRecord[], settings: ChangeEventSettings): PendingEvent[] =>
   records.flatMap(({ eventName, dynamodb }) => {
-    const change = imageChangeOf({ eventName, oldItem: itemOf(dynamodb?.OldImage), newItem: itemOf(dynamodb?.NewImage) });
-    if (!change || !dynamodb?.SequenceNumber) return [];
-    return [{ sequenceNumber: dynamodb.SequenceNumber, entry: changeEventEntry(change, timeOf(change, dynamodb.ApproximateCreationDateTime), settings) }];
+    try {
+      const change = imageChangeOf({ eventName, oldItem: itemOf(dynamodb?.OldImage), newItem: itemOf(dynamodb?.NewImage) });
+      if (!change || !dynamodb?.SequenceNumber) return [];
+      return [{ sequenceNumber: dynamodb.SequenceNumber, entry: changeEventEntry(change, timeOf(change, dynamodb.ApproximateCreationDateTime), settings) }];
+    } catch (error) {
+      // Reading a record does no I/O: what fails once fails every time. Retrying it would hold up
+      // every later change of its shard for hours, so it is logged, as an error, and passed over.
+      log.error('a stream record is not an image change this publisher can read; passed over', {
+        sequenceNumber: dynamodb?.SequenceNumber,
+        keys: dynamodb?.Keys,
+        error,
+      });
+      return [];
+    }
   });

@@ -295,3 +295,27 @@ describe('docs/events.md', () => {
     for (const example of examples) expectDocumentedEvent(example as { 'detail-type': string });
   });
 });
+
+describe('a record the publisher cannot read', () => {
+  it('is passed over, and the changes around it are published', async () => {
+    const tenant = newTenant();
+    const [before, after] = [newAmiId(), newAmiId()];
+    ec2Knows(before);
+    ec2Knows(after);
+    await v1Client(tenant).register(before, { username: 'ubuntu' });
+    await v1Client(tenant).register(after, { username: 'ubuntu' });
+    const [first, second] = await stream.read();
+    // An image record without its tags: no writer of the registry makes one.
+    const broken: DynamoDBRecord = {
+      eventName: 'MODIFY',
+      dynamodb: {
+        SequenceNumber: '1',
+        Keys: { PK: { S: `TENANT#${tenant}` }, SK: { S: 'IMAGE#ami-00000000' } },
+        OldImage: { PK: { S: `TENANT#${tenant}` }, SK: { S: 'IMAGE#ami-00000000' }, id: { S: 'ami-00000000' } },
+        NewImage: { PK: { S: `TENANT#${tenant}` }, SK: { S: 'IMAGE#ami-00000000' }, id: { S: 'ami-00000000' } },
+      },
+    };
+    expect(await publish({ Records: [first!, broken, second!] })).toEqual({ batchItemFailures: [] });
+    expect(entriesPut().map((entry) => JSON.parse(entry.Detail!).imageId)).toEqual([before, after]);
+  });
+});

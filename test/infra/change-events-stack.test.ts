@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
 import { cdkJsonContext } from '../support/cdk-context.ts';
@@ -96,6 +97,15 @@ describe('change events in the stack', () => {
       Timeout: 30,
       Environment: { Variables: { EVENT_SOURCE: 'image-registry', EVENT_BUS_NAME: 'default' } },
     });
+  });
+
+  it("offers the stack's monitoring the publisher's iterator age and its dead-letter queue", () => {
+    const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ImageRegistryStack(app, 'Watched', { jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['registry'], tenantClaim: 'tenant_id' });
+    const age = stack.changeEvents.iteratorAge();
+    expect([age.namespace, age.metricName, age.statistic]).toEqual(['AWS/Lambda', 'IteratorAge', 'Maximum']);
+    expect(stack.resolve(age.dimensions)).toEqual({ FunctionName: { Ref: stack.getLogicalId(stack.changeEvents.publisher.node.defaultChild as CfnFunction) } });
+    expect(stack.resolve(stack.changeEvents.deadLetterQueue.queueArn)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ChangeEventsDeadLetters/), 'Arn'] });
   });
 
   it('routes no HTTP request to the publisher', () => {
