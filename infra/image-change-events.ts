@@ -5,10 +5,11 @@ import { EventBus, type IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_EVENT_SOURCE } from '../lib/events/change-events.ts';
 import { keyNames, keys } from '../lib/store/keys.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { acknowledgeChangeEventFindings } from './nag-acknowledgements.ts';
 
 export interface ImageChangeEventsProps {
@@ -74,11 +75,7 @@ export class ImageChangeEvents extends Construct {
         : eventBusName.startsWith('arn:')
           ? EventBus.fromEventBusArn(this, 'Bus', eventBusName)
           : EventBus.fromEventBusName(this, 'Bus', eventBusName);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'DeadLetters');
 
     publisher.addEnvironment('EVENT_SOURCE', eventSource ?? DEFAULT_EVENT_SOURCE);
     publisher.addEnvironment('EVENT_BUS_NAME', eventBusName ?? 'default');

@@ -2,8 +2,10 @@ import { type Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * cdk-nag (AwsSolutions) findings the stack accepts on purpose, each with its reason. Everything
- * else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests.
+ * cdk-nag findings (AwsSolutions and Serverless packs) the stack accepts on purpose, each with its
+ * reason. Everything else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests. The
+ * dead-letter queues and the alarm topic acknowledge theirs where they are made
+ * (infra/dead-letter-queue.ts, infra/monitoring.ts).
  */
 export const acknowledgeNagFindings = (stack: Stack) => {
   Validations.of(stack).acknowledge({
@@ -29,18 +31,50 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
   });
 };
 
-/** The findings on the change events' publisher and its dead-letter queue (infra/image-change-events.ts). */
-export const acknowledgeChangeEventFindings = ({ publisher, deadLetterQueue }: { publisher: IConstruct; deadLetterQueue: IConstruct }) => {
-  Validations.of(publisher).acknowledge({
+/** The findings on the change events' publisher (infra/image-change-events.ts); its dead-letter queue is infra/dead-letter-queue.ts's. */
+export const acknowledgeChangeEventFindings = ({ publisher }: { publisher: IConstruct }) => {
+  Validations.of(publisher).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Two grants take no resource-level permissions (IAM accepts only "*"): dynamodb:ListStreams, which the event source ' +
+        "mapping's grant adds next to DescribeStream, GetShardIterator and GetRecords on the table's stream; and active " +
+        "tracing's xray:PutTraceSegments and xray:PutTelemetryRecords, which write trace data and read nothing.",
+    },
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        "The table's stream invokes this function through an event source mapping whose on-failure destination (an SQS " +
+        'queue) keeps what it could not publish; a function dead-letter queue only catches asynchronous invocations.',
+    },
+  );
+};
+
+/**
+ * Lambda's active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
+ * resource-level permissions: the statement's resource is `*`, on every function.
+ */
+export const acknowledgeTracingWildcard = (fn: IConstruct) => {
+  Validations.of(fn).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      'dynamodb:ListStreams supports no resource-level permissions: IAM accepts only "*" for it. The event source ' +
-      "mapping's grant adds it next to DescribeStream, GetShardIterator and GetRecords, which name the table's stream.",
+      'Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions ' +
+      '(IAM accepts only "*"); they write trace data and read nothing.',
   });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
+};
+
+/**
+ * cdk-nag's Serverless pack asks every function for a dead-letter queue (DeadLetterConfig), which
+ * only catches events of asynchronous invocations.
+ */
+export const acknowledgeNoDeadLetterQueue = (fn: IConstruct, invokedBy: 'api' | 'destination') => {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
     reason:
-      "This queue is itself a dead-letter queue: the on-failure destination of the change publisher's stream event " +
-      'source mapping. A dead-letter queue of its own would have nothing to catch.',
+      invokedBy === 'api'
+        ? 'API Gateway invokes this function synchronously: a failure is answered to the caller at once, and a dead-letter queue ' +
+          'would never receive anything. Its errors raise an alarm instead (infra/monitoring.ts).'
+        : 'This function is invoked asynchronously (EventBridge) and has an on-failure destination (SQS), which AWS recommends over ' +
+          'a dead-letter queue: it keeps the event with the error and the invocation details, and raises an alarm.',
   });
 };

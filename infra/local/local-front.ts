@@ -94,7 +94,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
       const event = buildApiEvent({ ...common, routeKey: '$default' });
-      return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
+      return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND)));
     }
     const token = tokenOf(headers);
     const owner = token === undefined ? undefined : tokenOwners.get(token);
@@ -118,7 +118,7 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       scopes: granted,
     });
     const handler = await loadHandler(operation.name);
-    send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));
+    send(response, await handler(event, lambdaContext(operation.name)));
   };
 
   const server = createServer((request, response) => {

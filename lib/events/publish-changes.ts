@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { log } from '../log.ts';
+import { metrics } from '../metrics.ts';
 import type { ChangeEventSettings } from './change-events.ts';
 import type { EventSink } from './eventbridge-sink.ts';
 import { changeEventsOf } from './stream-records.ts';
@@ -14,6 +15,8 @@ export const publishChanges = async (records: readonly DynamoDBRecord[], sink: E
   const pending = changeEventsOf(records, settings);
   const accepted = pending.length === 0 ? 0 : await sink(pending.map((event) => event.entry));
   log.debug('image change events published', { records: records.length, events: pending.length, published: accepted });
+  metrics.count('changeEventsPublished', accepted);
+  if (accepted < pending.length) metrics.count('changeEventsNotPublished', pending.length - accepted);
   const firstFailed = pending[accepted];
   return { batchItemFailures: firstFailed ? [{ itemIdentifier: firstFailed.sequenceNumber }] : [] };
 };

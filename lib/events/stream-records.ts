@@ -3,6 +3,7 @@ import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { log } from '../log.ts';
+import { metrics } from '../metrics.ts';
 import { isoSeconds } from '../registry/image.ts';
 import type { ImageChange } from '../registry/image-change.ts';
 import { imageChangeOf } from '../store/record-changes.ts';
@@ -41,7 +42,8 @@ export const changeEventsOf = (records: readonly DynamoDBRecord[], settings: Cha
       return [{ sequenceNumber: dynamodb.SequenceNumber, entry: changeEventEntry(change, timeOf(change, dynamodb.ApproximateCreationDateTime), settings) }];
     } catch (error) {
       // Reading a record does no I/O: what fails once fails every time. Retrying it would hold up
-      // every later change of its shard for hours, so it is logged, as an error, and passed over.
+      // every later change of its shard for hours, so it is logged, as an error, counted, and passed over.
+      metrics.count('changeRecordsUnreadable');
       log.error('a stream record is not an image change this publisher can read; passed over', {
         sequenceNumber: dynamodb?.SequenceNumber,
         keys: dynamodb?.Keys,

@@ -27,11 +27,13 @@ describe('change events in the stack', () => {
     [publisherId] = findFunction(template, 'publish-image-changes');
   });
 
-  const only = (type: string) => {
-    const found = Object.entries(template.findResources(type) as Resources);
+  const only = (type: string, idPrefix = '') => {
+    const found = Object.entries(template.findResources(type) as Resources).filter(([id]) => id.startsWith(idPrefix));
     expect(found).toHaveLength(1);
     return found[0]!;
   };
+  /** The change events' own queue; the AMI sync has two more (test/infra/guardrails.test.ts). */
+  const deadLetters = () => only('AWS::SQS::Queue', 'ChangeEventsDeadLetters');
 
   it("turns the table's change stream on, with each item before and after the change", () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
@@ -39,7 +41,7 @@ describe('change events in the stack', () => {
 
   it('feeds the stream to the publisher from its start, image records only, reporting failures per record and splitting a failing batch', () => {
     const [tableId] = only('AWS::DynamoDB::Table');
-    const [queueId] = only('AWS::SQS::Queue');
+    const [queueId] = deadLetters();
     const [, mapping] = only('AWS::Lambda::EventSourceMapping');
     expect(mapping.Properties).toEqual({
       EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
@@ -56,7 +58,7 @@ describe('change events in the stack', () => {
   });
 
   it('keeps what the publisher cannot deliver in an encrypted dead-letter queue for 14 days, reachable over TLS only, its URL an output', () => {
-    const [queueId, queue] = only('AWS::SQS::Queue');
+    const [queueId, queue] = deadLetters();
     expect(template.toJSON().Outputs.ChangeEventsDeadLetterQueueUrl).toMatchObject({ Value: { Ref: queueId } });
     expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
@@ -80,6 +82,8 @@ describe('change events in the stack', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
     template.hasResourceProperties('AWS::IAM::Policy', {
