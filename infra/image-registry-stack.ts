@@ -3,7 +3,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { DEFAULT_AMI_OWNERS, parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
+import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
@@ -23,6 +24,7 @@ import { applyStageSettings } from './api-stage-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
+import { ImageChangeEvents } from './image-change-events.ts';
 import { Monitoring } from './monitoring.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings, acknowledgeNoDeadLetterQueue, acknowledgeTracingWildcard } from './nag-acknowledgements.ts';
 import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings, reservedConcurrencyFor } from './operations-settings.ts';
@@ -49,6 +51,9 @@ export interface ImageRegistryStackProps extends StackProps {
   readonly amiSweepSchedule?: string;
   /** Metrics, alarms, log retention, throttling, concurrency. Default DEFAULT_OPERATIONS_SETTINGS. */
   readonly operationsSettings?: OperationsSettings;
+  /** The change events' `source` (default `image-registry`) and bus (name or ARN; default the default bus). */
+  readonly eventSource?: string | undefined;
+  readonly eventBusName?: string | undefined;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -78,6 +83,7 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  readonly changeEvents: ImageChangeEvents;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
@@ -94,6 +100,7 @@ export class ImageRegistryStack extends Stack {
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: StreamViewType[tableDefinition.streamViewType],
       // The registry's records outlive the stack: deleting the stack must not delete them, and
       // deleting the table by hand takes turning its deletion protection off first.
       removalPolicy: RemovalPolicy.RETAIN,
@@ -195,6 +202,13 @@ export class ImageRegistryStack extends Stack {
     applyStageSettings(this.api, { accessLogs, tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle });
     this.monitoring.watchApi(this.api);
     this.monitoring.watchTable(this.table);
+    this.changeEvents = new ImageChangeEvents(this, 'ChangeEvents', {
+      table: this.table,
+      publisher: makeFunction(PUBLISHER_FUNCTION, { timeout: Duration.seconds(30) }),
+      eventSource: props.eventSource,
+      eventBusName: props.eventBusName,
+    });
+    this.monitoring.watchChangeEvents(this.changeEvents);
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', {

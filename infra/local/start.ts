@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { operations } from '../../lib/routes.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
 import { DynamoDbLocalUnavailableError, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { deliveryFromSetting, startLocalChangeEvents } from './local-change-events.ts';
 import { createLocalFront, loadHandler, ROUTE_NOT_FOUND } from './local-front.ts';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +19,7 @@ const dataSetting = env.REGISTRY_DATA_DIR || fileURLToPath(new URL('../../.regis
 const dataDir = dataSetting === 'memory' ? undefined : dataSetting;
 const sampleCatalog = fileURLToPath(new URL('./sample-catalog.json', import.meta.url));
 const tableName = 'image-registry';
+const eventsSetting = env.REGISTRY_EVENTS || 'print';
 
 const fail = (message: string): never => {
   console.error(`\nnpm start: ${message}`);
@@ -45,13 +47,14 @@ const stop = async (signal: string) => {
   console.log(`\n${signal}: stopping the API and DynamoDB Local...`);
   server.close();
   server.closeAllConnections();
+  changeEvents?.stop();
   await dynamoDb.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-await ensureTable(dynamoDb.endpoint, tableName);
+const streamArn = await ensureTable(dynamoDb.endpoint, tableName);
 
 // The handlers read their settings when first loaded, as a Lambda function does at cold start.
 env.TABLE_NAME = tableName;
@@ -66,6 +69,9 @@ try {
   fail((error as Error).message);
 }
 
+// The table's change events, as the stack publishes them to EventBridge (docs/events.md).
+const changeEvents =
+  eventsSetting === 'off' ? undefined : await startLocalChangeEvents({ endpoint: dynamoDb.endpoint, streamArn, deliver: deliveryFromSetting(eventsSetting) });
 const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM });
 server.listen(port, host);
 try {
@@ -88,6 +94,7 @@ console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
   token:    ${first!.token}  (tenant ${first!.tenant}${first!.readOnly ? ', read-only' : ''})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}
+  events:   ${eventsSetting === 'print' ? 'each change printed below, as EventBridge delivers it (REGISTRY_EVENTS)' : eventsSetting === 'off' ? 'off (REGISTRY_EVENTS=off)' : `each change handed to: ${eventsSetting}`}
 
 Try:
   curl -s -X POST -H 'X-Auth-Token: ${first!.token}' -H 'Content-Type: application/json' \\

@@ -1,5 +1,5 @@
 import type { ImagePage } from '../registry/image-registry.ts';
-import type { ListPosition } from '../registry/image-store.ts';
+import { ID_ORDER, type ListOrder, type PagePosition, positionAt } from '../registry/list-order.ts';
 import { ANSWER_BODY_BUDGET_BYTES, bytesInResult } from './answer-size.ts';
 import { encodeMarker, MAX_MARKER_LENGTH } from './list-marker.ts';
 import { renderImage, type SaharaImage } from './render-image.ts';
@@ -23,22 +23,23 @@ const countThatFit = (images: readonly SaharaImage[]): number => {
 };
 
 /**
- * A page as the API answers it: its images and the markers to the pages on either side. A page
- * holds at most what one answer carries uncompressed (lib/http/answer-size.ts), so a page of very
- * large images (1024-character descriptions, 50 long tags) is cut short, keeping the images nearest
- * its marker; the marker on the cut side then leads on from the last image kept, and a walk along
- * the markers still sees every image once. Clients see a page of fewer than `limit` images.
+ * A page as the API answers it: its images and the markers to the pages on either side, in its
+ * order. A page holds at most what one answer carries uncompressed (lib/http/answer-size.ts), so a
+ * page of very large images (1024-character descriptions, 50 long tags) is cut short, keeping the
+ * images nearest its marker; the marker on the cut side then leads on from the last image kept,
+ * and a walk along the markers still sees every image once. Clients see a page of fewer than `limit` images.
  */
-export const renderPage = (page: ImagePage, position: ListPosition | undefined) => {
-  const images = page.images.map(renderImage);
+export const renderPage = (page: ImagePage, position: PagePosition | undefined, order: ListOrder = ID_ORDER) => {
+  const rendered = page.images.map(renderImage);
   const backward = position !== undefined && 'before' in position;
-  const fitting = countThatFit(backward ? [...images].reverse() : images);
+  const fitting = countThatFit(backward ? [...rendered].reverse() : rendered);
   let { prev, next } = page;
-  let kept = images;
-  if (fitting < images.length) {
-    kept = backward ? images.slice(images.length - fitting) : images.slice(0, fitting);
-    if (backward) prev = { before: kept[0]!.id };
-    else next = { after: kept.at(-1)!.id };
+  let images = rendered;
+  if (fitting < rendered.length) {
+    const cut = backward ? rendered.length - fitting : fitting;
+    images = backward ? rendered.slice(cut) : rendered.slice(0, cut);
+    if (backward) prev = positionAt(order, 'before', page.images[cut]!);
+    else next = positionAt(order, 'after', page.images[cut - 1]!);
   }
-  return { images: kept, markers: { prev: encodeMarker(prev), next: encodeMarker(next) } };
+  return { images, markers: { prev: encodeMarker(prev, order), next: encodeMarker(next, order) } };
 };

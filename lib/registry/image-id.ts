@@ -11,9 +11,9 @@
  *   most 7 + 128 + 7 + 255 = 397 bytes; `IMAGE#<id>` (a record's GSI1PK) 261.
  * - List markers (lib/http/list-marker.ts): base64url of a JSON position. JSON escaping at most
  *   doubles an id (`"` and `\` become two bytes; control characters are not allowed in ids), so
- *   `{"before":"<id>"}` is at most 13 + 2 x 255 = 523 bytes. Markers keep MARKER_EXTRA_BYTES more
- *   for what else a position may carry (a sort key's value), and refuse anything longer than the
- *   base64url of the whole: ceil((523 + 1,024) x 4 / 3) = 2,063 characters.
+ *   the id takes at most 2 x 255 = 510 bytes of it; with the frame, the sort order and a sort key
+ *   of 255 characters (6 bytes each at worst), 2,083 bytes, and markers refuse anything longer
+ *   than its base64url, 2,778 characters.
  * - Paths: percent-encoded, an id takes at most 3 x 255 = 765 characters of the request line.
  */
 export const MAX_IMAGE_ID_BYTES = 255;

@@ -28,8 +28,8 @@ export interface SweepDependencies {
   readonly store: ImageStore;
   readonly catalog: ImageCatalog;
   readonly clock: () => Date;
-  /** The registry's guarded removal of a tenant's record and its tags; whether there was one. */
-  readonly removeRecord: (tenant: string, imageId: string) => Promise<boolean>;
+  /** The registry's removal of a tenant's record of an image gone from the catalog, with its tags; whether there was one. */
+  readonly removeGoneRecord: (tenant: string, imageId: string, changedAt: string) => Promise<boolean>;
   /** The registry's time format for updatedAt. */
   readonly now: () => string;
 }
@@ -61,7 +61,7 @@ const isTransient = (error: unknown) => error instanceof DependencyUnavailableEr
  * A transient failure leaves those records for the next sweep and the rest goes on; anything
  * else stops the sweep.
  */
-export const sweepImages = async ({ store, catalog, clock, removeRecord, now }: SweepDependencies): Promise<SweepSummary> => {
+export const sweepImages = async ({ store, catalog, clock, removeGoneRecord, now }: SweepDependencies): Promise<SweepSummary> => {
   const refreshImages = catalog.refreshImages?.bind(catalog);
   if (!refreshImages) throw new Error('this catalog does not change under the registry; there is nothing to sweep');
   const answers = new Map<string, Answer>();
@@ -84,7 +84,7 @@ export const sweepImages = async ({ store, catalog, clock, removeRecord, now }: 
     if (answer === undefined || answer === 'failed') return count.failed++;
     try {
       if (answer.facts === undefined) {
-        if (await removeRecord(tenant, imageId)) count.removed++;
+        if (await removeGoneRecord(tenant, imageId, answer.readAt)) count.removed++;
       } else if (sameFacts(facts, answer.facts)) {
         count.unchanged++;
       } else if (await store.refreshFacts(tenant, imageId, answer.facts, answer.readAt, now())) {

@@ -56,9 +56,15 @@ describe('ImageRegistryStack template', () => {
     });
   });
 
-  it('has one Node 24 arm64 function per operation, plus the not-found, the AMI sync and the sweep functions, all on the ec2 catalog', () => {
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 3);
-    for (const { name } of [...operations, { name: 'route-not-found' }, { name: 'sync-ami-state' }, { name: 'sweep-ami-records' }]) {
+  it('has one Node 24 arm64 function per operation, plus the not-found, AMI sync, sweep and change publisher functions, all on the ec2 catalog', () => {
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 4);
+    for (const { name } of [
+      ...operations,
+      { name: 'route-not-found' },
+      { name: 'sync-ami-state' },
+      { name: 'sweep-ami-records' },
+      { name: 'publish-image-changes' },
+    ]) {
       const [, fn] = functionOf(name);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -123,6 +129,13 @@ describe('ImageRegistryStack template', () => {
     expect(actionsOf(functionOf('route-not-found')[0])).toEqual([]);
     expect(actionsOf(functionOf('sync-ami-state')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actionsOf(functionOf('sweep-ami-records')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    // The stream only, never the table (test/infra/change-events-stack.test.ts).
+    expect(actionsOf(functionOf('publish-image-changes')[0]).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
   });
 
   it("lets only list-images (tags) and sync-ami-state (an image's tenants) query GSI1", () => {
@@ -143,7 +156,7 @@ describe('ImageRegistryStack template', () => {
   describe('on the ec2 catalog (the default)', () => {
     // The operations that may look an image up, and the sweep, which reads every registered AMI again.
     const catalogCallers: string[] = [...operations.filter((operation) => operation.callsCatalog).map((operation) => operation.name), 'sweep-ami-records'];
-    const allFunctions = [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state', 'sweep-ami-records'];
+    const allFunctions = [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state', 'sweep-ami-records', 'publish-image-changes'];
 
     it('grants ec2:DescribeImages exactly to the functions whose operation may ask the catalog', () => {
       expect(catalogCallers.length).toBeGreaterThan(1);
@@ -159,10 +172,11 @@ describe('ImageRegistryStack template', () => {
       expect(describing).toHaveLength(catalogCallers.length);
       for (const statement of wildcards) {
         expect(statement.Effect).toBe('Allow');
+        // The change publisher's stream grant adds dynamodb:ListStreams, which takes no resource either.
         expect(
           [statement.Action]
             .flat()
-            .filter((action: string) => action !== 'ec2:DescribeImages')
+            .filter((action: string) => action !== 'ec2:DescribeImages' && action !== 'dynamodb:ListStreams')
             .sort(),
         ).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }

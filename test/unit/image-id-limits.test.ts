@@ -3,6 +3,7 @@ import { isWellFormedImageId } from '../../lib/catalog/image-catalog.ts';
 import { openCatalog } from '../../lib/catalog/open-catalog.ts';
 import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../lib/http/list-marker.ts';
 import { MAX_IMAGE_ID_BYTES, utf8Length } from '../../lib/registry/image-id.ts';
+import { isIdOrder, parseSortBy } from '../../lib/registry/list-order.ts';
 import { MAX_TAG_LENGTH } from '../../lib/registry/tag-rules.ts';
 import { keyNames, keys } from '../../lib/store/keys.ts';
 
@@ -54,18 +55,25 @@ describe('image ids are limited by their UTF-8 bytes', () => {
     expect(utf8Length(keys.imageSortKey(id))).toBe(MAX_IMAGE_ID_BYTES + 'IMAGE#'.length);
   });
 
-  it.each(longestIds)('a marker after or before the longest id %# is one the API accepts back', (id) => {
-    for (const position of [{ after: id }, { before: id }]) {
-      const marker = encodeMarker(position)!;
-      expect(marker.length).toBeLessThanOrEqual(MAX_MARKER_LENGTH);
-      expect(decodeMarker(marker)).toEqual(position);
+  it.each(longestIds)('a marker after or before the longest id %#, in any order, is one the API accepts back', (id) => {
+    for (const sortBy of ['id', '-id', 'name', '-created']) {
+      const order = parseSortBy(sortBy)!;
+      // A name of 255 characters JSON escapes to 6 bytes each: the longest sort key a marker carries.
+      const key = isIdOrder(order) ? {} : { key: '\u0001'.repeat(255) };
+      for (const position of [
+        { after: id, ...key },
+        { before: id, ...key },
+      ]) {
+        const marker = encodeMarker(position, order)!;
+        expect(marker.length).toBeLessThanOrEqual(MAX_MARKER_LENGTH);
+        expect(decodeMarker(marker)).toEqual({ position, order });
+      }
     }
   });
 
-  it('leaves room in markers beyond the longest id for what else a position may carry', () => {
-    const longest = Math.max(...longestIds.map((id) => encodeMarker({ before: id })!.length));
-    expect(MAX_MARKER_LENGTH - longest).toBeGreaterThanOrEqual(1024);
+  it('refuses a marker naming an id one byte longer, and one longer than any encodeMarker makes', () => {
     expect(decodeMarker(encodeMarker({ after: 'a'.repeat(MAX_IMAGE_ID_BYTES + 1) })!)).toBeUndefined();
+    expect(decodeMarker(encodeMarker({ before: '😀'.repeat(64) })!)).toBeUndefined();
     expect(decodeMarker('A'.repeat(MAX_MARKER_LENGTH + 1))).toBeUndefined();
   });
 });
