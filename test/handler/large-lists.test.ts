@@ -1,9 +1,17 @@
-import { randomInt } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomInt, randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { compareIds } from '../../lib/store/id-order.ts';
 import { type ApiAnswer, callApi } from '../support/api.ts';
-import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
+import { documentClient, newTenant } from '../support/fixtures.ts';
 import { registeredImage, seedImages } from '../support/seed-images.ts';
+
+// Tens of megabytes of records: on a table of this file's own, so that they do not crowd the
+// shared table's change stream, which other tests read (test/handler/publish-image-changes.test.ts).
+// The handlers read the name when first loaded.
+const TABLE_NAME = `large-lists-${randomUUID()}`;
+await ensureTable(inject('dynamodbEndpoint'), TABLE_NAME);
+process.env.TABLE_NAME = TABLE_NAME;
 
 /** Lambda refuses a result over this (the JSON of status, headers and body); API Gateway then answers a bare 500. */
 const LAMBDA_RESULT_LIMIT = 6 * 1024 * 1024;
