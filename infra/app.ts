@@ -1,7 +1,7 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
 

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { apiErrors, HttpError } from '../../lib/http/api-errors.ts';
 import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { renderError } from '../../lib/http/proxy-result.ts';
 import { matchRoute } from '../../lib/routes.ts';
-import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../access-scopes.ts';
 import type { DevToken } from './dev-tokens.ts';
 import { buildApiEvent, lambdaContext } from './lambda-event.ts';
 

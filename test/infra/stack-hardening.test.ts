@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ACCESS_SCOPES } from '../../infra/access-scopes.ts';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { type Operation, operations } from '../../lib/routes.ts';
 import { cdkJsonContext } from '../support/cdk-context.ts';
 
