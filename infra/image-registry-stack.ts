@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,14 +15,17 @@ import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.t
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { type CallerSettings, callerEnvironment } from './caller-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { RegistryUserPool } from './registry-user-pool.ts';
+import { ServiceApi } from './service-api.ts';
 
-export interface ImageRegistryStackProps extends StackProps {
-  /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
-  readonly jwtIssuer: string;
-  /** Accepted `aud` (or `client_id`) values. */
+export interface ImageRegistryStackProps extends StackProps, CallerSettings {
+  /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...); required unless `userPool`. */
+  readonly jwtIssuer?: string;
+  /** Accepted `aud` (or `client_id`) values; clientTenants' client ids are accepted too. */
   readonly jwtAudience: readonly string[];
   /** The claim that names the caller's tenant. */
   readonly tenantClaim: string;
@@ -64,6 +67,8 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  /** The same routes and functions for IAM-signed callers (infra/service-api.ts). */
+  readonly serviceApi: ServiceApi;
 
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
     super(scope, id, props);
@@ -91,6 +96,7 @@ export class ImageRegistryStack extends Stack {
       TABLE_NAME: this.table.tableName,
       TENANT_CLAIM: props.tenantClaim,
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
+      ...callerEnvironment(props, props.accessScopes),
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
 
@@ -119,8 +125,12 @@ export class ImageRegistryStack extends Stack {
         },
       });
 
-    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
-      jwtAudience: [...props.jwtAudience],
+    const userPool = props.userPool && new RegistryUserPool(this, 'UserPool', { scopes: props.accessScopes ?? DEFAULT_ACCESS_SCOPES, ...props.userPool });
+    const jwtIssuer = userPool?.issuer ?? props.jwtIssuer;
+    if (!jwtIssuer) throw new Error('ImageRegistryStack: give jwtIssuer, or userPool to have the stack make one');
+    const authorizer = new HttpJwtAuthorizer('Jwt', jwtIssuer, {
+      // A Cognito access token has no aud: API Gateway matches its client_id against the audience.
+      jwtAudience: [...new Set([...props.jwtAudience, ...(props.clientTenants?.keys() ?? [])])],
       identitySource: [`$request.header.${props.tokenHeader ?? 'X-Auth-Token'}`],
     });
     const notFound = makeFunction('route-not-found');
@@ -131,9 +141,11 @@ export class ImageRegistryStack extends Stack {
       defaultIntegration: new HttpLambdaIntegration('RouteNotFound', notFound),
     });
 
+    const functions = new Map<string, NodejsFunction>();
     for (const operation of operations as readonly Operation[]) {
       const describesAmis = catalog.kind === 'ec2' && operation.callsCatalog;
       const fn = makeFunction(operation.name, { describesAmis });
+      functions.set(operation.name, fn);
       this.grantTableAccess(fn, operation);
       if (describesAmis) this.grantDescribeImages(fn);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
@@ -148,12 +160,25 @@ export class ImageRegistryStack extends Stack {
       }
     }
 
+    this.serviceApi = new ServiceApi(this, 'ServiceApi', { functions, notFound });
+
     if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
-    this.logApiAccess();
+    this.configureStage(this.api, 'ApiAccessLogs');
+    this.configureStage(this.serviceApi.api, 'ServiceApiAccessLogs');
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** Lets `grantee` (a role, user or group of this CDK app) invoke the service API's read routes. */
+  grantRead(grantee: IGrantable) {
+    this.serviceApi.grantRead(grantee);
+  }
+
+  /** Lets `grantee` invoke every route of the service API. */
+  grantWrite(grantee: IGrantable) {
+    this.serviceApi.grantWrite(grantee);
   }
 
   /** DescribeImages has no resource-level permissions: the resource is always `*`. */
@@ -176,10 +201,13 @@ export class ImageRegistryStack extends Stack {
     });
   }
 
-  /** One JSON line per request on the default stage: who called what, the answer, and why a request failed before a function ran. */
-  private logApiAccess() {
-    const logs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
+  /**
+   * The default stage's settings, the same on both APIs: one JSON line per request (who called what,
+   * the answer, and why a request failed before a function ran) in the log group `logGroupId`.
+   */
+  private configureStage(api: HttpApi, logGroupId: string) {
+    const logs = new LogGroup(this, logGroupId, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const stage = api.defaultStage!.node.defaultChild as CfnStage;
     stage.accessLogSettings = {
       destinationArn: logs.logGroupArn,
       format: JSON.stringify({
