@@ -5,10 +5,13 @@
 import { once } from 'node:events';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseServiceCallers } from '../../lib/caller-mappings.ts';
 import { operations } from '../../lib/routes.ts';
+import { parseDevIamKeys } from './dev-iam-keys.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
 import { DynamoDbLocalUnavailableError, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { createLocalFront, loadHandler, ROUTE_NOT_FOUND } from './local-front.ts';
+import { signedExample } from './signed-example.ts';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url));
 const env = process.env;
@@ -29,6 +32,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT '${env.PORT}
 const tokens = (() => {
   try {
     return env.REGISTRY_DEV_TOKENS ? parseDevTokens(env.REGISTRY_DEV_TOKENS) : [defaultDevToken(dataDir)];
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+
+// IAM-signed callers (docs/callers.md): the keys stand for roles; the functions map roles to tenants.
+const [iamKeys, serviceCallers] = (() => {
+  try {
+    return [
+      env.REGISTRY_DEV_IAM_KEYS ? parseDevIamKeys(env.REGISTRY_DEV_IAM_KEYS) : [],
+      parseServiceCallers(env.REGISTRY_SERVICE_CALLERS, 'REGISTRY_SERVICE_CALLERS'),
+    ] as const;
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -66,7 +81,7 @@ try {
   fail((error as Error).message);
 }
 
-const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM });
+const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM, iamKeys });
 server.listen(port, host);
 try {
   await once(server, 'listening');
@@ -87,6 +102,7 @@ console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
   token:    ${first!.token}  (tenant ${first!.tenant}${first!.readOnly ? ', read-only' : ''})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}
+${signedExample(iamKeys, serviceCallers, base)}
 
 Try:
   curl -s -X POST -H 'X-Auth-Token: ${first!.token}' -H 'Content-Type: application/json' \\
