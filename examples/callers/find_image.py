@@ -26,7 +26,7 @@ from botocore.awsrequest import AWSRequest
 def signed_get(url, session):
     """GET url signed with the session's credentials; the parsed JSON answer."""
     request = AWSRequest(method="GET", url=url)
-    region = session.get_config_variable("region") or "us-east-1"
+    region = session.get_config_variable("region") or os.environ.get("AWS_REGION") or "us-east-1"
     SigV4Auth(session.get_credentials(), "execute-api", region).add_auth(request)
     with urllib.request.urlopen(urllib.request.Request(url, headers=dict(request.headers.items()))) as answer:
         return json.load(answer)

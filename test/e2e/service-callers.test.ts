@@ -30,6 +30,7 @@ const IMAGE = 'spark-3.5-ubuntu-22.04';
 const curlSignsSigV4 = spawnSync('curl', ['--help', 'all'], { encoding: 'utf8' }).stdout?.includes('--aws-sigv4') ?? false;
 const botocorePython = process.env.COMPAT_PYTHON ?? '/usr/bin/python3';
 const hasBotocore = spawnSync(botocorePython, ['-c', 'import botocore'], { encoding: 'utf8' }).status === 0;
+const hasSaharaclient = spawnSync(botocorePython, ['-c', 'import botocore, saharaclient, keystoneauth1'], { encoding: 'utf8' }).status === 0;
 
 describe('npm start: IAM-signed service callers over real HTTP', () => {
   let front: RunningFront;
@@ -215,6 +216,20 @@ describe('npm start: IAM-signed service callers over real HTTP', () => {
       });
       expect([refused.status, refused.stderr]).toEqual([1, expect.stringMatching(/image registry: 403 FORBIDDEN: The request signature/)]);
     });
+
+    it.skipIf(!hasSaharaclient)(
+      `python-saharaclient, unchanged, lists by tags over a signing requests session (skipped without python3-saharaclient for ${botocorePython})`,
+      () => {
+        const script = fileURLToPath(new URL('../../examples/callers/saharaclient_over_iam.py', import.meta.url));
+        const listed = spawnSync(botocorePython, [script, 'spark', '3.5'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...credentialsEnv() } });
+        expect([listed.status, listed.stdout, listed.stderr]).toEqual([0, `${IMAGE} ubuntu\n`, '']);
+        const refused = spawnSync(botocorePython, [script, 'spark'], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, ...credentialsEnv(), AWS_SECRET_ACCESS_KEY: 'wrong-secret' },
+        });
+        expect([refused.status, refused.stderr]).toEqual([1, expect.stringMatching(/APIException: The request signature we calculated does not match/)]);
+      },
+    );
   });
 });
 
