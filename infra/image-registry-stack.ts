@@ -167,7 +167,10 @@ export class ImageRegistryStack extends Stack {
     this.configureStage(this.serviceApi.api, 'ServiceApiAccessLogs');
     acknowledgeNagFindings(this);
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint, description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.apiEndpoint,
+      description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2, the image service (Glance v2) under /image',
+    });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
@@ -229,7 +232,8 @@ export class ImageRegistryStack extends Stack {
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */
   private grantTableAccess(fn: NodejsFunction, operation: Operation) {
     const actions = operation.tableActions.map((action) => `dynamodb:${action}`);
-    fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
+    // The image service's functions read the catalog only: no grant on the table at all.
+    if (actions.length > 0) fn.addToRolePolicy(new PolicyStatement({ actions, resources: [this.table.tableArn] }));
     if (operation.queriesTagIndex) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
     }

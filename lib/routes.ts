@@ -3,19 +3,25 @@
  * makes one function per operation (entry functions/<name>.ts) and one API route per route; the
  * local front serves the same table. Neither can drift from the other.
  */
+import { matchTemplate, moreSpecific, segmentsOf } from './route-templates.ts';
+
 type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /** DynamoDB actions an operation's function is granted, and nothing more. */
 type TableAction = 'GetItem' | 'Query' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
-/** Sahara API versions: v1.1 names the tenant in the path, v2 takes it from the token only. */
-type ApiVersion = '1.1' | '2';
+/**
+ * Which API a route belongs to: Sahara v1.1 (the tenant in the path), Sahara v2 (the tenant from
+ * the token; upstream also serves its paths with the tenant in them), or `image`, the read-only
+ * image service for the catalog, Glance v2 compatible (no OpenStack-API-Version, Glance's bodies).
+ */
+type ApiVersion = '1.1' | '2' | 'image';
 
 export interface Route {
   readonly method: HttpMethod;
   /** API Gateway path template: `{name}` matches one non-empty segment. */
   readonly path: string;
-  /** v2 routes answer with the OpenStack-API-Version header and refuse unknown query parameters. */
+  /** v2 routes answer with the OpenStack-API-Version header and refuse unknown query parameters; image routes answer in Glance's shapes. */
   readonly version: ApiVersion;
 }
 
@@ -34,6 +40,9 @@ export interface Operation {
 
 const V1 = '/v1.1/{tenant_id}/images';
 const V2 = '/v2/images';
+// Upstream's v2 also serves every route with the project id in the path; some deployments register that endpoint.
+const V2_TENANT = '/v2/{tenant_id}/images';
+const IMAGE_SERVICE = '/image';
 
 export const operations = [
   {
@@ -46,6 +55,7 @@ export const operations = [
     routes: [
       { method: 'GET', path: V1, version: '1.1' },
       { method: 'GET', path: V2, version: '2' },
+      { method: 'GET', path: V2_TENANT, version: '2' },
     ],
   },
   {
@@ -58,6 +68,7 @@ export const operations = [
     routes: [
       { method: 'GET', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'GET', path: `${V2}/{image_id}`, version: '2' },
+      { method: 'GET', path: `${V2_TENANT}/{image_id}`, version: '2' },
     ],
   },
   {
@@ -70,6 +81,7 @@ export const operations = [
     routes: [
       { method: 'POST', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'POST', path: `${V2}/{image_id}`, version: '2' },
+      { method: 'POST', path: `${V2_TENANT}/{image_id}`, version: '2' },
     ],
   },
   {
@@ -82,6 +94,7 @@ export const operations = [
     routes: [
       { method: 'DELETE', path: `${V1}/{image_id}`, version: '1.1' },
       { method: 'DELETE', path: `${V2}/{image_id}`, version: '2' },
+      { method: 'DELETE', path: `${V2_TENANT}/{image_id}`, version: '2' },
     ],
   },
   {
@@ -109,7 +122,10 @@ export const operations = [
     tableActions: ['GetItem'],
     queriesTagIndex: false,
     callsCatalog: true,
-    routes: [{ method: 'GET', path: `${V2}/{image_id}/tags`, version: '2' }],
+    routes: [
+      { method: 'GET', path: `${V2}/{image_id}/tags`, version: '2' },
+      { method: 'GET', path: `${V2_TENANT}/{image_id}/tags`, version: '2' },
+    ],
   },
   {
     name: 'replace-image-tags',
@@ -118,7 +134,10 @@ export const operations = [
     tableActions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
     queriesTagIndex: false,
     callsCatalog: true,
-    routes: [{ method: 'PUT', path: `${V2}/{image_id}/tags`, version: '2' }],
+    routes: [
+      { method: 'PUT', path: `${V2}/{image_id}/tags`, version: '2' },
+      { method: 'PUT', path: `${V2_TENANT}/{image_id}/tags`, version: '2' },
+    ],
   },
   {
     name: 'delete-image-tags',
@@ -127,7 +146,52 @@ export const operations = [
     tableActions: ['GetItem', 'UpdateItem', 'DeleteItem'],
     queriesTagIndex: false,
     callsCatalog: true,
-    routes: [{ method: 'DELETE', path: `${V2}/{image_id}/tags`, version: '2' }],
+    routes: [
+      { method: 'DELETE', path: `${V2}/{image_id}/tags`, version: '2' },
+      { method: 'DELETE', path: `${V2_TENANT}/{image_id}/tags`, version: '2' },
+    ],
+  },
+  {
+    name: 'image-service-versions',
+    summary: "The image service's version document, as Glance answers at its root and at /versions",
+    access: 'read',
+    tableActions: [],
+    queriesTagIndex: false,
+    callsCatalog: false,
+    routes: [
+      { method: 'GET', path: IMAGE_SERVICE, version: 'image' },
+      { method: 'GET', path: `${IMAGE_SERVICE}/versions`, version: 'image' },
+    ],
+  },
+  {
+    name: 'show-catalog-schema',
+    summary: 'The JSON schema of an image or of an image list, as Glance serves them (glanceclient builds its model from it)',
+    access: 'read',
+    tableActions: [],
+    queriesTagIndex: false,
+    callsCatalog: false,
+    routes: [
+      { method: 'GET', path: `${IMAGE_SERVICE}/v2/schemas/image`, version: 'image' },
+      { method: 'GET', path: `${IMAGE_SERVICE}/v2/schemas/images`, version: 'image' },
+    ],
+  },
+  {
+    name: 'show-catalog-image',
+    summary: 'Show one image of the catalog, in Glance v2 shape',
+    access: 'read',
+    tableActions: [],
+    queriesTagIndex: false,
+    callsCatalog: true,
+    routes: [{ method: 'GET', path: `${IMAGE_SERVICE}/v2/images/{image_id}`, version: 'image' }],
+  },
+  {
+    name: 'list-catalog-images',
+    summary: 'List the images of the catalog, by name, in Glance v2 shape and pages',
+    access: 'read',
+    tableActions: [],
+    queriesTagIndex: false,
+    callsCatalog: true,
+    routes: [{ method: 'GET', path: `${IMAGE_SERVICE}/v2/images`, version: 'image' }],
   },
 ] as const satisfies readonly Operation[];
 
@@ -145,39 +209,25 @@ const routesByKey = new Map<string, Route>(
 /** The route an API Gateway route key (`GET /v2/images`) names; undefined for `$default`. */
 export const routeOfKey = (routeKey: string | undefined): Route | undefined => (routeKey === undefined ? undefined : routesByKey.get(routeKey));
 
-const segmentsOf = (path: string) => path.split('/').slice(1);
-
 /**
- * Matches a raw (still percent-encoded) path against the table. Segments are decoded after the
- * split, so an encoded '/' stays inside its segment and never changes the route.
+ * Matches a raw (still percent-encoded) path against the table, choosing the most specific route
+ * as API Gateway does. Segments are decoded after the split, so an encoded '/' stays inside its
+ * segment and never changes the route.
  */
 export const matchRoute = (method: string, rawPath: string): RouteMatch => {
   const requested = segmentsOf(rawPath);
-  const allowed: HttpMethod[] = [];
+  const candidates: { operation: Operation; route: Route; template: string[]; pathParameters: Record<string, string> }[] = [];
+  const allowed = new Set<HttpMethod>();
   for (const operation of operations as readonly Operation[]) {
     for (const route of operation.routes) {
       const template = segmentsOf(route.path);
-      if (template.length !== requested.length) continue;
-      const pathParameters: Record<string, string> = {};
-      const matches = template.every((part, i) => {
-        const segment = requested[i]!;
-        if (!part.startsWith('{')) return part === segment;
-        if (segment === '') return false;
-        pathParameters[part.slice(1, -1)] = safeDecode(segment);
-        return true;
-      });
-      if (!matches) continue;
-      if (route.method === method) return { kind: 'found', operation, route, pathParameters };
-      allowed.push(route.method);
+      const pathParameters = matchTemplate(template, requested);
+      if (!pathParameters) continue;
+      if (route.method === method) candidates.push({ operation, route, template, pathParameters });
+      else allowed.add(route.method);
     }
   }
-  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
-};
-
-const safeDecode = (segment: string) => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment; // a malformed escape is kept as sent; the catalog will not know such an id
-  }
+  const [best] = candidates.sort((a, b) => moreSpecific(a.template, b.template));
+  if (best) return { kind: 'found', operation: best.operation, route: best.route, pathParameters: best.pathParameters };
+  return allowed.size > 0 ? { kind: 'method-not-allowed', allowed: [...allowed] } : { kind: 'not-found' };
 };

@@ -99,6 +99,7 @@ console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
 
   API:      ${base}/v1.1/${first!.tenant}/images
   API v2:   ${base}/v2/images
+  images:   ${base}/image  (the catalog, Glance v2 compatible: the openstack CLI, docs/openstack-cli.md)
   token:    ${first!.token}  (tenant ${first!.tenant}${first!.readOnly ? ', read-only' : ''})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}

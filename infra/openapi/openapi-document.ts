@@ -6,9 +6,18 @@
  */
 import * as z from 'zod';
 import { apiErrors, type ErrorCase } from '../../lib/http/api-errors.ts';
+import { glanceError, glanceImage, glanceImageList, glanceSchema, glanceVersions } from '../../lib/http/glance-response-schemas.ts';
 import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
-import { errorResponse, imageListResponse, imageResponse, responseSchemas, saharaImage, tagListResponse } from '../../lib/http/response-schemas.ts';
+import {
+  errorResponse,
+  imageAndFieldsResponse,
+  imageListResponse,
+  imageResponse,
+  responseSchemas,
+  saharaImage,
+  tagListResponse,
+} from '../../lib/http/response-schemas.ts';
 import { registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
 import { type Operation, operations, type Route } from '../../lib/routes.ts';
 
@@ -25,9 +34,23 @@ const responseSchemaNames = new Map<z.ZodType, string>([
   [saharaImage, 'Image'],
   [imageResponse, 'ImageResponse'],
   [imageListResponse, 'ImageListResponse'],
+  [imageAndFieldsResponse, 'ImageAndFieldsResponse'],
   [tagListResponse, 'TagListResponse'],
   [errorResponse, 'Error'],
+  [glanceVersions, 'GlanceVersions'],
+  [glanceImage, 'GlanceImage'],
+  [glanceImageList, 'GlanceImageList'],
+  [glanceSchema, 'GlanceSchema'],
+  [glanceError, 'GlanceError'],
 ]);
+
+/** A route's operationId: unique, since v2 serves each operation with and without the tenant in the path. */
+export const operationIdOf = (operation: Operation, route: Route): string => {
+  if (route.version === 'image') return operation.name;
+  return `${operation.name}-v${route.version}${route.version === '2' && route.path.includes('{tenant_id}') ? '-tenant' : ''}`;
+};
+
+const tagOf = (route: Route) => (route.version === 'image' ? 'image' : `v${route.version}`);
 
 const componentName = (names: Map<z.ZodType, string>, schema: z.ZodType, operation: string) => {
   const name = names.get(schema);
@@ -50,7 +73,7 @@ const edgeErrors = (operation: Operation, route: Route, contract: OperationContr
   apiErrors.missingScope,
   apiErrors.unknownCaller,
   ...(operation.access === 'write' ? [apiErrors.readOnlyCaller] : []),
-  ...(route.version === '1.1' ? [apiErrors.tenantMismatch] : []),
+  ...(route.path.includes('{tenant_id}') ? [apiErrors.tenantMismatch] : []),
   ...(route.version === '2' ? [apiErrors.unknownQueryParameter, apiErrors.malformedApiVersion, apiErrors.unsupportedApiVersion] : []),
   ...(contract.body ? [apiErrors.invalidBody, apiErrors.malformedBody, apiErrors.unsupportedContentType, apiErrors.bodyTooLarge] : []),
   ...(contract.query ? [apiErrors.invalidQuery] : []),
@@ -58,8 +81,8 @@ const edgeErrors = (operation: Operation, route: Route, contract: OperationContr
   apiErrors.unavailable,
 ];
 
-/** One response per status; its error_name is one of that status's cases. */
-const errorResponses = (cases: readonly ErrorCase[]) => {
+/** One response per status; its error_name is one of that status's cases. On the image service, Glance's body instead. */
+const errorResponses = (cases: readonly ErrorCase[], route: Route) => {
   const byStatus = new Map<number, ErrorCase[]>();
   for (const error of cases) byStatus.set(error.status, [...(byStatus.get(error.status) ?? []), error]);
   return Object.fromEntries(
@@ -71,13 +94,16 @@ const errorResponses = (cases: readonly ErrorCase[]) => {
           String(status),
           {
             description: errors.map((error) => `${error.errorName}: ${error.when}`).join('; '),
-            content: {
-              'application/json': {
-                schema: {
-                  allOf: [{ $ref: `${COMPONENTS}Error` }, { properties: { error_code: { const: status }, error_name: { enum: names } } }],
-                },
-              },
-            },
+            content:
+              route.version === 'image'
+                ? { 'application/json': { schema: { $ref: `${COMPONENTS}GlanceError` } }, 'text/plain': { schema: { type: 'string' } } }
+                : {
+                    'application/json': {
+                      schema: {
+                        allOf: [{ $ref: `${COMPONENTS}Error` }, { properties: { error_code: { const: status }, error_name: { enum: names } } }],
+                      },
+                    },
+                  },
           },
         ];
       }),
@@ -96,11 +122,12 @@ const pathParameters = (route: Route) =>
 const queryParameters = (route: Route, contract: OperationContract) => {
   const object = contract.query ? queryObjectOf(contract.query) : undefined;
   const properties = (object ? (z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as Record<string, Json>;
+  const descriptions = route.version === 'image' ? CATALOG_QUERY_DESCRIPTIONS : QUERY_DESCRIPTIONS;
   const parameters = Object.entries(properties).map(([name, schema]) => ({
     name,
     in: 'query',
     required: false,
-    ...(QUERY_DESCRIPTIONS[name] ? { description: QUERY_DESCRIPTIONS[name] } : {}),
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
     schema,
     ...(schema.type === 'array' ? { style: 'form', explode: true } : {}),
   }));
@@ -126,6 +153,12 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   marker: 'Opaque: markers.next or markers.prev of a previous answer.',
 };
 
+const CATALOG_QUERY_DESCRIPTIONS: Record<string, string> = {
+  name: "Exactly this name, as Glance's name filter.",
+  limit: 'Page size, from 0; default 25, at most 1000 (a larger limit is capped, as Glance does).',
+  marker: 'The id of the last image of the previous page (the next link carries it).',
+};
+
 const versionHeaders = {
   'OpenStack-API-Version': { description: 'data-processing 2.0', schema: { type: 'string', const: 'data-processing 2.0' } },
   Vary: { schema: { type: 'string', const: 'OpenStack-API-Version' } },
@@ -149,12 +182,12 @@ const describeRoute = (operation: Operation, route: Route) => {
       ...(route.version === '2' ? { headers: versionHeaders } : {}),
       ...(responseName ? { content: { 'application/json': { schema: { $ref: `${COMPONENTS}${responseName}` } } } } : {}),
     },
-    ...errorResponses([...edgeErrors(operation, route, contract), ...contract.errors]),
+    ...errorResponses([...edgeErrors(operation, route, contract), ...contract.errors], route),
   };
   return {
-    operationId: `${operation.name}-v${route.version}`,
+    operationId: operationIdOf(operation, route),
     summary: operation.summary,
-    tags: [`v${route.version}`],
+    tags: [tagOf(route)],
     'x-operation': operation.name,
     parameters,
     ...(bodyName ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `${COMPONENTS}${bodyName}` } } } } } : {}),
@@ -175,14 +208,15 @@ export const buildOpenApiDocument = (version: string) => {
     info: {
       title: 'Sahara-compatible image registry',
       version,
-      summary: 'The OpenStack Data Processing (Sahara) image registry API, v1.1 and v2',
+      summary: 'The OpenStack Data Processing (Sahara) image registry API, v1.1 and v2, and a read-only Glance v2 image service for its catalog',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: 'http://127.0.0.1:8386', description: 'npm start' }],
     security: [{ authToken: [] }, { bearer: [] }, { sigv4: [] }],
     tags: [
       { name: 'v1.1', description: "Sahara API v1.1: the tenant in the path must be the token's" },
-      { name: 'v2', description: 'Sahara API v2: the tenant comes from the token' },
+      { name: 'v2', description: "Sahara API v2: the tenant comes from the token (and, on the paths that name it, must be the token's)" },
+      { name: 'image', description: 'The read-only image service for the catalog, Glance v2 compatible (for openstacksdk and the openstack CLI)' },
     ],
     paths,
     components: {

@@ -1,5 +1,5 @@
 import { isAmiId } from './ami.ts';
-import type { ImageCatalog } from './image-catalog.ts';
+import type { BrowsableImageCatalog } from './image-catalog.ts';
 import { openCatalog } from './open-catalog.ts';
 import { loadStaticCatalog } from './static-catalog.ts';
 
@@ -17,8 +17,8 @@ const importEc2Catalog = () =>
  * The ec2 catalog, loaded on its first lookup: a function evaluates the EC2 SDK and builds its
  * client once per container, and only when it really describes an image.
  */
-const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
-  let catalog: Promise<ImageCatalog> | undefined;
+const lazyEc2Catalog = (env: NodeJS.ProcessEnv): BrowsableImageCatalog => {
+  let catalog: Promise<BrowsableImageCatalog> | undefined;
   const load = async () => {
     const { createEc2Catalog, createEc2Client, ec2SettingsFromEnv } = await importEc2Catalog();
     return createEc2Catalog({ client: await createEc2Client(ec2SettingsFromEnv(env)) });
@@ -30,6 +30,15 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
       catalog ??= load();
       return (await catalog).describeImage(imageId);
     },
+    async findImage(imageId) {
+      if (!isAmiId(imageId)) return undefined;
+      catalog ??= load();
+      return (await catalog).findImage(imageId);
+    },
+    async listImages(filter) {
+      catalog ??= load();
+      return (await catalog).listImages(filter);
+    },
   };
 };
 
@@ -37,7 +46,7 @@ const lazyEc2Catalog = (env: NodeJS.ProcessEnv): ImageCatalog => {
  * REGISTRY_CATALOG: `open` (the default), `ec2` (the account's AMIs), or the path of a static
  * catalog JSON file.
  */
-export const catalogFromEnv = (env: NodeJS.ProcessEnv = process.env): ImageCatalog => {
+export const catalogFromEnv = (env: NodeJS.ProcessEnv = process.env): BrowsableImageCatalog => {
   const setting = env.REGISTRY_CATALOG?.trim() || 'open';
   if (setting === 'open') return openCatalog;
   if (setting === 'ec2') return lazyEc2Catalog(env);

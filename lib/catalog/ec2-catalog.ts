@@ -3,7 +3,8 @@ import { isServiceFailure } from '../aws-service-failure.ts';
 import { DependencyUnavailableError } from '../registry/errors.ts';
 import { type ImageFacts, isoSeconds } from '../registry/image.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
-import type { ImageCatalog } from './image-catalog.ts';
+import type { BrowsableImageCatalog, CatalogFilter, CatalogImage } from './image-catalog.ts';
+import { byId } from './image-catalog.ts';
 
 const GIB = 1024 ** 3;
 
@@ -69,7 +70,7 @@ export const factsOfImage = (image: Image): ImageFacts => ({
  * The AMIs this account may launch, read through DescribeImages. A deregistered AMI is gone, as a
  * deleted Glance image is: EC2 may still describe it for a while, the registry does not know it.
  */
-export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalog => ({
+export const createEc2Catalog = ({ client }: { client: EC2Client }): BrowsableImageCatalog => ({
   isWellFormedId: isAmiId,
   async describeImage(imageId) {
     if (!isAmiId(imageId)) return undefined;
@@ -89,4 +90,47 @@ export const createEc2Catalog = ({ client }: { client: EC2Client }): ImageCatalo
     if (!image || image.State === 'deregistered') return undefined;
     return factsOfImage(image);
   },
+  async findImage(imageId) {
+    const facts = await this.describeImage(imageId);
+    return facts && { id: imageId, facts, ...AMI_FORMATS };
+  },
+  listImages: (filter) => listAmis(client, filter),
 });
+
+/** Glance stores an AMI with disk and container format `ami`. */
+const AMI_FORMATS = { diskFormat: 'ami', containerFormat: 'ami' } as const;
+
+/**
+ * Listing reads the account's own AMIs: without an owner, DescribeImages would list every public
+ * AMI of the region. A lookup by id (describeImage) is not limited this way.
+ */
+const LISTED_OWNERS = ['self'];
+
+/** The account's AMIs, by name when the filter has one, every page of DescribeImages, ordered by id. */
+const listAmis = async (client: EC2Client, { name }: CatalogFilter): Promise<CatalogImage[]> => {
+  const found: CatalogImage[] = [];
+  let nextToken: string | undefined;
+  try {
+    const { DescribeImagesCommand } = await ec2Sdk();
+    do {
+      const output = await client.send(
+        new DescribeImagesCommand({
+          Owners: LISTED_OWNERS,
+          ...(name === undefined ? {} : { Filters: [{ Name: 'name', Values: [name] }] }),
+          IncludeDisabled: true,
+          IncludeDeprecated: true,
+          MaxResults: 1000,
+          NextToken: nextToken,
+        }),
+      );
+      for (const image of output.Images ?? []) {
+        if (image.ImageId && image.State !== 'deregistered') found.push({ id: image.ImageId, facts: factsOfImage(image), ...AMI_FORMATS });
+      }
+      nextToken = output.NextToken || undefined;
+    } while (nextToken);
+  } catch (error) {
+    if (error instanceof Error && isServiceFailure(error, TRANSIENT)) throw new DependencyUnavailableError('image catalog', { cause: error });
+    throw error;
+  }
+  return found.sort(byId);
+};

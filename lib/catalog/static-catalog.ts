@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import type { ImageFacts } from '../registry/image.ts';
-import type { ImageCatalog } from './image-catalog.ts';
-import { isWellFormedImageId } from './image-catalog.ts';
+import type { BrowsableImageCatalog, CatalogImage } from './image-catalog.ts';
+import { byId, isWellFormedImageId } from './image-catalog.ts';
 
 const isoTime = z.iso.datetime({ offset: false }).transform((value) => `${value.slice(0, 19)}Z`);
 
@@ -16,6 +16,9 @@ const staticImage = z.strictObject({
   size: z.number().int().nonnegative().default(0),
   created: isoTime.optional(),
   updated: isoTime.optional(),
+  // Shown by the image service (Glance's disk_format and container_format); not part of the facts.
+  diskFormat: z.string().min(1).max(64).optional(),
+  containerFormat: z.string().min(1).max(64).optional(),
 });
 
 const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });
@@ -23,22 +26,30 @@ const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });
 export type StaticCatalogFile = z.input<typeof staticCatalogFile>;
 
 /** A fixed list of images, such as the sample the local front ships. */
-export const createStaticCatalog = (file: StaticCatalogFile): ImageCatalog => {
+export const createStaticCatalog = (file: StaticCatalogFile): BrowsableImageCatalog => {
   const parsed = staticCatalogFile.parse(file);
-  const images = new Map<string, ImageFacts>();
-  for (const { id, progress, ...facts } of parsed.images) {
+  const images = new Map<string, CatalogImage>();
+  for (const { id, progress, diskFormat, containerFormat, ...rest } of parsed.images) {
     if (images.has(id)) throw new Error(`static catalog: image id '${id}' appears twice`);
-    images.set(id, { ...facts, progress: progress ?? (facts.status === 'ACTIVE' ? 100 : 0) });
+    const facts: ImageFacts = { ...rest, progress: progress ?? (rest.status === 'ACTIVE' ? 100 : 0) };
+    images.set(id, { id, facts, diskFormat, containerFormat });
   }
+  const listing = [...images.values()].sort(byId);
   return {
     isWellFormedId: isWellFormedImageId,
     async describeImage(imageId) {
+      return images.get(imageId)?.facts;
+    },
+    async findImage(imageId) {
       return images.get(imageId);
+    },
+    async listImages({ name }) {
+      return name === undefined ? [...listing] : listing.filter((image) => image.facts.name === name);
     },
   };
 };
 
-export const loadStaticCatalog = (path: string): ImageCatalog => {
+export const loadStaticCatalog = (path: string): BrowsableImageCatalog => {
   let content: unknown;
   try {
     content = JSON.parse(readFileSync(path, 'utf8'));

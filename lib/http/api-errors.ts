@@ -48,22 +48,30 @@ export const apiErrors = {
   imageNotFound: { status: 404, errorName: 'NOT_FOUND', when: 'the image catalog does not know the image' },
   imageNotRegistered: { status: 400, errorName: 'IMAGE_NOT_REGISTERED', when: 'the catalog knows the image but it is not registered' },
   tagLimitExceeded: { status: 400, errorName: 'VALIDATION_ERROR', when: 'the image would carry more than 50 tags' },
+  // The read-only image service (lib/image-service/), answered in Glance's body.
+  catalogImageNotFound: { status: 404, errorName: 'NOT_FOUND', when: 'image service: the catalog has no image with this id' },
+  invalidCatalogMarker: { status: 400, errorName: 'BAD_REQUEST', when: 'image service: the marker is not an image of this list' },
   // Failures.
   internal: { status: 500, errorName: 'INTERNAL_SERVER_ERROR', when: 'an unexpected failure (never described further)' },
   unavailable: { status: 503, errorName: 'SERVICE_UNAVAILABLE', when: 'the database or catalog is throttling or down; retry after Retry-After' },
 } as const satisfies Record<string, ErrorCase>;
+
+/** Fields an error body carries besides upstream's three, such as the version range of a 406. */
+export type ErrorBodyFields = Readonly<Record<string, string>>;
 
 /** A refusal decided at the HTTP edge (auth, parsing, validation, routing): it carries its own status and name. */
 export class HttpError extends Error {
   readonly status: number;
   readonly errorName: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly bodyFields: ErrorBodyFields;
 
-  constructor({ status, errorName }: ErrorCase, message: string, headers: Record<string, string> = {}) {
+  constructor({ status, errorName }: ErrorCase, message: string, headers: Record<string, string> = {}, bodyFields: ErrorBodyFields = {}) {
     super(message);
     this.name = 'HttpError';
     this.status = status;
     this.errorName = errorName;
     this.headers = headers;
+    this.bodyFields = bodyFields;
   }
 }

@@ -1,11 +1,12 @@
 import { ConcurrentUpdateError, DependencyUnavailableError, ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../registry/errors.ts';
-import { apiErrors, type ErrorCase, HttpError } from './api-errors.ts';
+import { apiErrors, type ErrorBodyFields, type ErrorCase, HttpError } from './api-errors.ts';
 
 export interface ErrorDescription {
   readonly status: number;
   readonly errorName: string;
   readonly message: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly bodyFields: ErrorBodyFields;
 }
 
 const RETRY_SOON = { 'retry-after': '1' };
@@ -25,11 +26,11 @@ const domainErrors: ReadonlyArray<[new (...args: never[]) => Error, ErrorCase, R
  */
 export const describeError = (error: unknown): ErrorDescription => {
   if (error instanceof HttpError) {
-    return { status: error.status, errorName: error.errorName, message: error.message, headers: error.headers };
+    return { status: error.status, errorName: error.errorName, message: error.message, headers: error.headers, bodyFields: error.bodyFields };
   }
   for (const [type, { status, errorName }, headers = {}] of domainErrors) {
-    if (error instanceof type) return { status, errorName, message: error.message, headers };
+    if (error instanceof type) return { status, errorName, message: error.message, headers, bodyFields: {} };
   }
   const { status, errorName } = apiErrors.internal;
-  return { status, errorName, message: 'Internal error', headers: {} };
+  return { status, errorName, message: 'Internal error', headers: {}, bodyFields: {} };
 };

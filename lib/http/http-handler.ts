@@ -6,10 +6,11 @@ import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
 import { callerSettingsFromEnv } from './caller-identity.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
-import { openStackApiVersion } from './middleware/openstack-api-version.ts';
+import { openStackApiVersion, supportedApiVersion } from './middleware/openstack-api-version.ts';
 import { requestInput } from './middleware/request-input.ts';
 import { tenantAuth } from './middleware/tenant-auth.ts';
 import { contracts, type OperationContract } from './operation-contracts.ts';
+import { requestUrlOf } from './request-url.ts';
 import type { responseSchemas } from './response-schemas.ts';
 
 // Read once, at a cold start: the tenant claim, the scopes, the service callers and machine clients.
@@ -22,6 +23,8 @@ type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 /** What an operation handler sees: validated input only, and the image id where its routes have one. */
 export type ApiRequest<N extends OperationName> = {
   readonly tenant: string;
+  /** The URL the caller used, without the query (for links back to this API). */
+  readonly requestUrl: string;
   readonly body: Parsed<Contract<N> extends { body: infer S } ? S : undefined>;
   readonly query: Parsed<Contract<N> extends { query: infer S } ? S : undefined>;
 } & (Paths<N> extends `${string}{image_id}${string}` ? { readonly imageId: string } : unknown);
@@ -33,9 +36,10 @@ export type SuccessBody<N extends OperationName> = Contract<N>['success'] extend
     void;
 
 /**
- * Wraps an operation handler in the one middleware stack: the v2 version header, error rendering,
- * tenant auth, body and query validation (with v2's unknown-parameter rule), JSON response. The
- * handler gets validated input and returns the body; the success status comes from its contract.
+ * Wraps an operation handler in the one middleware stack: the v2 version headers, error rendering,
+ * tenant auth, the v2 version check, body and query validation (with v2's unknown-parameter rule),
+ * JSON response. The handler gets validated input and returns the body; the success status comes
+ * from its contract. The order of the checks is upstream's (docs/api.md, "Errors").
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
@@ -44,11 +48,13 @@ export const httpHandler = <N extends OperationName>(operation: N, handle: (requ
     .use(openStackApiVersion())
     .use(errorRenderer())
     .use(tenantAuth({ settings: callerSettings, access }))
+    .use(supportedApiVersion())
     .use(requestInput(contract))
     .use(jsonResponse())
     .handler(async (event) => {
       const request = {
         tenant: event.tenant!,
+        requestUrl: requestUrlOf(event),
         // API Gateway matched {image_id}, so it is there; '' would be an id no catalog knows (404).
         imageId: event.pathParameters?.image_id ?? '',
         body: event.input?.body,

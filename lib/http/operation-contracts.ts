@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { OperationName } from '../routes.ts';
 import { apiErrors, type ErrorCase } from './api-errors.ts';
+import { listCatalogImagesQuery } from './glance-request-schemas.ts';
 import type { ResponseSchemaName } from './response-schemas.ts';
 import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
 
@@ -58,11 +59,34 @@ export const contracts = {
   },
   'replace-image-tags': {
     body: tagsBody,
-    success: { status: 200, description: 'The image carrying exactly the given tags', schema: 'image' },
+    success: { status: 200, description: 'The image carrying exactly the given tags, also at the top level', schema: 'imageAndFields' },
     errors: [notFound, tagLimit],
   },
   'delete-image-tags': {
     success: { status: 204, description: 'Every tag removed (also when there were none)' },
     errors: [notFound],
+  },
+  'image-service-versions': {
+    // Glance answers its root with 300 Multiple Choices and /versions with 200. keystoneauth reads
+    // either; glanceclient refuses a 300 anywhere but at /versions, so both answer 200.
+    success: { status: 200, description: 'The version document: v2, linking to <base>/image/v2/', schema: 'glanceVersions' },
+    errors: [],
+  },
+  'show-catalog-schema': {
+    success: {
+      status: 200,
+      description: "Glance's JSON schema of an image (schemas/image) or a list (schemas/images), for these fields",
+      schema: 'glanceSchema',
+    },
+    errors: [],
+  },
+  'show-catalog-image': {
+    success: { status: 200, description: 'The catalog image, in Glance v2 shape', schema: 'glanceImage' },
+    errors: [apiErrors.catalogImageNotFound],
+  },
+  'list-catalog-images': {
+    query: listCatalogImagesQuery,
+    success: { status: 200, description: 'One page of catalog images by id, with first and next links', schema: 'glanceImageList' },
+    errors: [apiErrors.invalidCatalogMarker],
   },
 } as const satisfies Record<OperationName, OperationContract>;

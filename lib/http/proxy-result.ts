@@ -18,10 +18,10 @@ export const toResult = (requestId: string, { statusCode, body, headers }: ApiRe
 
 /** Upstream's error body. The request id ends the message, so a caller's report leads to the log line. */
 export const renderError = (error: unknown, requestId: string): ApiResult => {
-  const { status, errorName, message, headers } = describeError(error);
+  const { status, errorName, message, headers, bodyFields } = describeError(error);
   return toResult(requestId, {
     statusCode: status,
     headers,
-    body: { error_code: status, error_name: errorName, error_message: `${message}\nError ID: req-${requestId}` },
+    body: { error_code: status, error_name: errorName, error_message: `${message}\nError ID: req-${requestId}`, ...bodyFields },
   });
 };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { glanceImage, glanceImageList, glanceSchema, glanceVersions } from './glance-response-schemas.ts';
 
 /**
  * The shapes of what the API answers. renderImage() is typed by them, and the OpenAPI description
@@ -30,6 +31,14 @@ export type SaharaImage = z.infer<typeof saharaImage>;
 
 export const imageResponse = z.strictObject({ image: saharaImage });
 
+/**
+ * v2's PUT .../tags: the image under `image`, as upstream answers, and its fields at the top level
+ * too, because python-saharaclient's v2 update_tags() (and the CLI's tag commands) read them there.
+ */
+export const imageAndFieldsResponse = z
+  .strictObject({ image: saharaImage, ...saharaImage.shape })
+  .meta({ description: 'The image under "image", and its fields again at the top level for python-saharaclient\'s v2 update_tags()' });
+
 const marker = z.string().nullable().meta({ description: 'Opaque; pass it as `marker` for that page. null: there is none' });
 
 export const imageListResponse = z.strictObject({
@@ -44,6 +53,8 @@ export const errorResponse = z
     error_code: z.number().int().meta({ description: 'The HTTP status' }),
     error_name: z.string(),
     error_message: z.string().meta({ description: 'Ends with "\\nError ID: req-<request id>", the x-openstack-request-id header' }),
+    min_version: z.string().optional().meta({ description: 'v2 406 and 400 for OpenStack-API-Version: the lowest version served (2.0)' }),
+    max_version: z.string().optional().meta({ description: 'v2 406 and 400 for OpenStack-API-Version: the highest version served (2.0)' }),
   })
   .meta({ description: "Upstream Sahara's error body" });
 
@@ -51,6 +62,15 @@ export const errorResponse = z
  * The success bodies by the name operation contracts give them. Only the OpenAPI generator reads the
  * schemas: a function names its answer and never builds these at its cold start.
  */
-export const responseSchemas = { image: imageResponse, imageList: imageListResponse, tagList: tagListResponse } as const;
+export const responseSchemas = {
+  image: imageResponse,
+  imageAndFields: imageAndFieldsResponse,
+  imageList: imageListResponse,
+  tagList: tagListResponse,
+  glanceVersions,
+  glanceImage,
+  glanceImageList,
+  glanceSchema,
+} as const;
 
 export type ResponseSchemaName = keyof typeof responseSchemas;

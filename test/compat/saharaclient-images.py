@@ -190,6 +190,10 @@ class ImageManagerV2Test(ImageManagerContract, unittest.TestCase):
         result = self.images.update_tags(SPARK_35, ["spark", "3.5", "spark"])
         self.assertIsInstance(result, sahara_images.Image)
         self.assertEqual(result.image["tags"], ["3.5", "spark"])
+        # _update without a response key: the resource wraps the whole body, whose top level carries
+        # the image's fields too (what the CLI's tag commands read; upstream answers only "image").
+        self.assertEqual((result.tags, result.id, result.username), (["3.5", "spark"], SPARK_35, "ubuntu"))
+        self.assertEqual({key: value for key, value in result.to_dict().items() if key != "image"}, result.image)
         self.assertEqual(self.images.get(SPARK_35).tags, ["3.5", "spark"])
         self.assertEqual(ids(self.images.list({"tags": ["old"]})), [])
 
@@ -232,6 +236,12 @@ class ImageManagerV2Test(ImageManagerContract, unittest.TestCase):
         self.assertEqual(response.headers["Vary"], "OpenStack-API-Version")
         refused = self.images.api.get("/images", headers={"OpenStack-API-Version": "data-processing 2.1"})
         self.assertEqual((refused.status_code, refused.json()["error_name"]), (406, "NOT_ACCEPTABLE"))
+        self.assertEqual((refused.json()["min_version"], refused.json()["max_version"]), ("2.0", "2.0"))
+
+    def test_a_post_without_a_body_is_read_as_an_empty_object(self):
+        answer = self.images.api.post("/images/%s" % SPARK_35)
+        self.assertEqual((answer.status_code, answer.json()["error_name"]), (400, "VALIDATION_ERROR"))
+        self.assertTrue(answer.json()["error_message"].startswith("username: is required"))
 
     def test_the_clients_own_pager_follows_the_markers(self):
         for image_id in CATALOG:

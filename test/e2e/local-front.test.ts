@@ -79,6 +79,18 @@ describe('npm start: the local front over real HTTP', () => {
     expect((await call(tokens.alice, 'DELETE', `${base}/vanilla-2.7.1-centos-7`)).status).toBe(204);
   });
 
+  it('serves the image service at the printed /image: a version document leading back to this front, lookups by name', async () => {
+    expect(front.output()).toContain(`images:   ${front.origin}/image `);
+    for (const path of ['/image', '/image/', '/image/versions']) {
+      const versions = await call(tokens.alice, 'GET', path);
+      expect([path, versions.status, versions.json.versions[0].links[0].href]).toEqual([path, 200, `${front.origin}/image/v2/`]);
+    }
+    const found = await call(tokens.bob, 'GET', '/image/v2/images?name=sahara-storm-1.2-ubuntu-18.04');
+    expect(found.json.images.map((image: { id: string }) => image.id)).toEqual(['storm-1.2-ubuntu-18.04']);
+    expect((await call(tokens.bob, 'GET', '/image/v2/images/storm-1.2-ubuntu-18.04')).json).toMatchObject({ status: 'active', min_disk: 10 });
+    expect((await call(undefined, 'GET', '/image/v2/images')).status).toBe(401);
+  });
+
   it('accepts the token as Authorization: Bearer too', async () => {
     const response = await fetch(`${front.origin}/v1.1/bob/images`, { headers: { authorization: `Bearer ${tokens.bob}` } });
     expect(response.status).toBe(200);

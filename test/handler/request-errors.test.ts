@@ -44,7 +44,26 @@ describe('request bodies', () => {
     const tenant = newTenant();
     expectError(await tag(tenant, '{"tags": [', { 'content-type': 'application/json' }), 400, 'MALFORMED_REQUEST_BODY');
     expectError(await tag(tenant, Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), 400, 'MALFORMED_REQUEST_BODY');
-    expectError(await tag(tenant, ''), 400, 'MALFORMED_REQUEST_BODY');
+    expectError(await tag(tenant, ' \n'), 400, 'MALFORMED_REQUEST_BODY');
+  });
+
+  it('reads a POST or PUT without a body as {}, as upstream does: 400 VALIDATION_ERROR naming the missing field, writing nothing', async () => {
+    const tenant = newTenant();
+    const calls = [
+      ['POST', `/v1.1/${tenant}/images/img-plain`, 'username: is required'],
+      ['POST', `/v1.1/${tenant}/images/img-plain/tag`, 'tags: is required'],
+      ['POST', `/v1.1/${tenant}/images/img-plain/untag`, 'tags: is required'],
+      ['POST', '/v2/images/img-plain', 'username: is required'],
+      ['PUT', '/v2/images/img-plain/tags', 'tags: is required'],
+    ] as const;
+    for (const [method, path, message] of calls) {
+      for (const headers of [{}, { 'content-type': 'application/json' }, { 'content-type': 'text/plain' }] as Record<string, string>[]) {
+        const answer = await callApi({ method, path, tenant, headers });
+        expectError(answer, 400, 'VALIDATION_ERROR');
+        expect(answer.json.error_message.split('\n')[0], `${method} ${path}`).toBe(message);
+      }
+    }
+    expect(await tenantItems(tenant)).toEqual([]);
   });
 
   it('answers 400 INVALID_DATA when a non-JSON Content-Type is given', async () => {

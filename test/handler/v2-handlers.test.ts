@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorResponse, imageListResponse, imageResponse, tagListResponse } from '../../lib/http/response-schemas.ts';
+import { errorResponse, imageAndFieldsResponse, imageListResponse, imageResponse, tagListResponse } from '../../lib/http/response-schemas.ts';
 import { callApi, v1Client, v2Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
@@ -64,6 +64,15 @@ describe('PUT /v2/images/{id}/tags (replace-image-tags)', () => {
     expect(answer.json.image.metadata).toEqual({ _sahara_username: 'u', '_sahara_tag_3.5': true, _sahara_tag_spark: true });
     expect(ids(await api.list('tags=old'))).toEqual([]);
     await expectIndexMatchesRecords(tenant);
+  });
+
+  it("carries the image's fields at the top level too, where python-saharaclient's v2 update_tags() reads them", async () => {
+    const api = v2Client(newTenant());
+    await api.register('img-spark-35', { username: 'u', description: 'd' });
+    const { json } = await api.replaceTags('img-spark-35', ['spark']);
+    const { image, ...topLevel } = json;
+    expect(topLevel).toEqual(image);
+    expect(topLevel).toMatchObject({ id: 'img-spark-35', name: 'sahara-spark-3.5-ubuntu', username: 'u', description: 'd', tags: ['spark'], status: 'ACTIVE' });
   });
 
   it('replaces 50 tags with 50 others (101 items, over one transaction) and keeps the index exact', async () => {
@@ -137,12 +146,18 @@ describe('OpenStack-API-Version', () => {
     }
   });
 
-  it('answers 406 NOT_ACCEPTABLE to another version and 400 BAD_REQUEST to a malformed one, with the version headers', async () => {
+  it("answers 406 NOT_ACCEPTABLE to another version and 400 BAD_REQUEST to a malformed one, with the version headers and upstream's version range", async () => {
+    const expectVersionError = (answer: { status: number; json: any }, status: number, errorName: string) => {
+      const { min_version, max_version, ...rest } = answer.json;
+      expectError({ status: answer.status, json: rest }, status, errorName);
+      expect({ min_version, max_version }).toEqual({ min_version: '2.0', max_version: '2.0' });
+      errorResponse.parse(answer.json);
+    };
     const other = await v2Client(newTenant(), { 'openstack-api-version': 'data-processing 2.1' }).list();
-    expectError(other, 406, 'NOT_ACCEPTABLE');
+    expectVersionError(other, 406, 'NOT_ACCEPTABLE');
     expect(other.headers['openstack-api-version']).toBe('data-processing 2.0');
-    expectError(await v2Client(newTenant(), { 'openstack-api-version': 'data-processing 3' }).list(), 400, 'BAD_REQUEST');
-    expectError(await v2Client(newTenant(), { 'openstack-api-version': 'data-processing 2.01' }).list(), 400, 'BAD_REQUEST');
+    expectVersionError(await v2Client(newTenant(), { 'openstack-api-version': 'data-processing 3' }).list(), 400, 'BAD_REQUEST');
+    expectVersionError(await v2Client(newTenant(), { 'openstack-api-version': 'data-processing 2.01' }).list(), 400, 'BAD_REQUEST');
   });
 
   it('is not checked on v1.1 routes', async () => {
@@ -186,7 +201,7 @@ describe('answers and the schemas the OpenAPI description is made from', () => {
     const v2 = v2Client(tenant);
     const v1 = v1Client(tenant);
     imageResponse.parse((await v2.register('img-spark-35', { username: 'u', description: 'd' })).json);
-    imageResponse.parse((await v2.replaceTags('img-spark-35', ['spark'])).json);
+    imageAndFieldsResponse.parse((await v2.replaceTags('img-spark-35', ['spark'])).json);
     imageResponse.parse((await v1.tag('img-spark-35', ['3.5'])).json);
     imageResponse.parse((await v1.untag('img-spark-35', ['3.5'])).json);
     imageResponse.parse((await v2.show('img-spark-35')).json);

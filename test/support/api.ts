@@ -94,7 +94,8 @@ export const callApi = async ({ method, path, tenant, caller, body, headers = {}
     status: result.statusCode ?? 200,
     headers: (result.headers ?? {}) as Record<string, string>,
     text,
-    json: text === '' ? undefined : JSON.parse(text),
+    // The image service answers some errors in text (Glance's, to a caller that does not accept JSON).
+    json: text === '' || !/json/.test(String(result.headers?.['content-type'])) ? undefined : JSON.parse(text),
     operation,
   };
 };

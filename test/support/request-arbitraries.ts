@@ -47,6 +47,16 @@ const queryPart = fc.oneof(
   },
   { weight: 1, arbitrary: malformedEscape.map((sequence) => `tags=${sequence}`) },
   { weight: 1, arbitrary: fc.constantFrom('tags', 'tags=', '=', '&&', 'name', 'tags[]=a', 'tags=a=b') },
+  // Paging and the image service's Glance parameters.
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('limit', 'marker', 'sort', 'sort_key', 'sort_dir', 'status', 'visibility', 'os_hidden'),
+        fc.oneof(fc.constantFrom(...CATALOG_IDS, '0', '2', '-1', '1001', 'name:asc', 'size', 'desc', 'public', 'True', 'active'), unicode(12)),
+      )
+      .map(([key, value]) => `${key}=${encodeURIComponent(value.toWellFormed())}`),
+  },
 );
 
 const query = fc.oneof(
@@ -76,6 +86,34 @@ const path = (tenant: fc.Arbitrary<string>): fc.Arbitrary<[string, string]> => {
       arbitrary: fc
         .array(segment(fc.constantFrom('v1.1', 'v2', 'images', 'x')), { maxLength: 8 })
         .map((parts): [string, string] => [`/${parts.join('/')}`, 'GET']),
+    },
+    // v2, with and without the tenant in the path.
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(
+          fc.oneof(
+            fc.constant('/v2/images'),
+            tenant.map((t) => `/v2/${t}/images`),
+          ),
+          fc.option(id, { nil: undefined }),
+          fc.constantFrom('', '/tags'),
+        )
+        .chain(([b, i, tags]) =>
+          i === undefined
+            ? fc.constant<[string, string]>([b, 'GET'])
+            : fc.constantFrom('GET', 'POST', 'PUT', 'DELETE').map((m): [string, string] => [`${b}/${i}${tags}`, m]),
+        ),
+    },
+    // The image service.
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom('/image', '/image/', '/image/versions', '/image/v2/images', '/image/v2/schemas/image', '/image/v2/schemas/x'),
+          id.map((i) => `/image/v2/images/${i}`),
+        )
+        .map((p): [string, string] => [p, 'GET']),
     },
   );
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
+import { operationIdOf } from '../../infra/openapi/openapi-document.ts';
 import { OPENAPI_FILE, openApiText } from '../../infra/openapi/write-openapi.ts';
 import { queryParameterNames, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
@@ -30,7 +31,7 @@ describe('the OpenAPI description', () => {
       const contract: OperationContract = contracts[operation.name as keyof typeof contracts];
       const described = document.paths[route.path][route.method.toLowerCase()];
       const where = `${route.method} ${route.path}`;
-      expect(described.operationId, where).toBe(`${operation.name}-v${route.version}`);
+      expect(described.operationId, where).toBe(operationIdOf(operation, route));
 
       const parameters = (kind: string) =>
         described.parameters.filter((parameter: { in: string }) => parameter.in === kind).map((parameter: { name: string }) => parameter.name);
@@ -54,6 +55,14 @@ describe('the OpenAPI description', () => {
         expect(success.content, where).toBeUndefined();
       }
 
+      if (route.version === 'image') {
+        // Glance's error body, JSON or text, for every status the route can answer.
+        for (const status of [401, 500, 503, ...contract.errors.map((error) => error.status)]) {
+          expect(described.responses[String(status)].content['application/json'].schema.$ref, `${where} ${status}`).toBe('#/components/schemas/GlanceError');
+          expect(described.responses[String(status)].content['text/plain'], `${where} ${status}`).toBeDefined();
+        }
+        continue;
+      }
       const errorNames = (status: number) => described.responses[String(status)]?.content['application/json'].schema.allOf[1].properties.error_name.enum ?? [];
       const expectedErrors = [
         [401, 'UNAUTHORIZED'],
@@ -61,6 +70,7 @@ describe('the OpenAPI description', () => {
         [403, 'FORBIDDEN'],
         [500, 'INTERNAL_SERVER_ERROR'],
         [503, 'SERVICE_UNAVAILABLE'],
+        ...(route.path.includes('{tenant_id}') ? [[403, 'FORBIDDEN']] : []),
         ...(route.version === '2'
           ? [
               [400, 'INVALID_PARAMS_ON_REQUEST'],

@@ -1,18 +1,22 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { renderGlanceError } from '../../image-service/glance-error.ts';
 import { log } from '../../log.ts';
+import { routeOfKey } from '../../routes.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
 import { renderError, requestIdOf } from '../proxy-result.ts';
 
 /**
- * Renders every failure in upstream's error body. As middy's http-error-handler does, errors
- * below 500 are exposed; anything else is logged and answered with a bare "Internal error".
+ * Renders every failure in upstream's error body: Sahara's, or Glance's on the image service's
+ * routes. As middy's http-error-handler does, errors below 500 are exposed; anything else is
+ * logged and answered with a bare "Internal error".
  */
 export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   onError: (request) => {
     const { event, context, error } = request;
     const requestId = requestIdOf(event, context);
-    const response = renderError(error, requestId);
+    const response =
+      routeOfKey(event.routeKey)?.version === 'image' ? renderGlanceError(error, requestId, event.headers?.accept) : renderError(error, requestId);
     const fields = { requestId, route: event.routeKey, status: response.statusCode };
     if (response.statusCode! >= 500) log.error('request failed', { ...fields, error });
     else log.info('request refused', { ...fields, reason: error?.message });

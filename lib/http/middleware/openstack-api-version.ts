@@ -24,22 +24,32 @@ const requestedVersion = (header: string | undefined): string | undefined => {
 const withVersionHeaders = <T extends ApiResult | null | undefined>(result: T): T =>
   (result ? { ...result, headers: { ...result.headers, ...VERSION_HEADERS } } : result) as T;
 
+// Upstream's 406 and 400 name the range it serves in the body too.
+const VERSION_RANGE = { min_version: DATA_PROCESSING_VERSION, max_version: DATA_PROCESSING_VERSION };
+
 /**
  * v2's OpenStack-API-Version, as upstream's microversion check: none or `latest` is 2.0, another
- * well-formed version is 406 NOT_ACCEPTABLE, a malformed one 400 BAD_REQUEST. Every v2 answer,
- * error or not, names the version. Used first in the stack, so its after/onError run last.
+ * well-formed version is 406 NOT_ACCEPTABLE, a malformed one 400 BAD_REQUEST, both with
+ * upstream's min_version and max_version. Used after tenant auth: upstream checks the path's
+ * tenant (auth_valid middleware) before its blueprint checks the version.
  */
-export const openStackApiVersion = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
+export const supportedApiVersion = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   before: ({ event }) => {
     if (!isV2(event)) return;
     const requested = requestedVersion(event.headers?.['openstack-api-version']);
     if (requested === undefined || requested === 'latest' || requested === DATA_PROCESSING_VERSION) return;
     const shown = requested.slice(0, 32);
     if (!VERSION_PATTERN.test(requested)) {
-      throw new HttpError(apiErrors.malformedApiVersion, `API version string '${shown}' is not valid; use data-processing ${DATA_PROCESSING_VERSION}`);
+      const message = `API version string '${shown}' is not valid; use data-processing ${DATA_PROCESSING_VERSION}`;
+      throw new HttpError(apiErrors.malformedApiVersion, message, {}, VERSION_RANGE);
     }
-    throw new HttpError(apiErrors.unsupportedApiVersion, `API version '${shown}' is not supported; the only version is ${DATA_PROCESSING_VERSION}`);
+    const message = `API version '${shown}' is not supported; the only version is ${DATA_PROCESSING_VERSION}`;
+    throw new HttpError(apiErrors.unsupportedApiVersion, message, {}, VERSION_RANGE);
   },
+});
+
+/** Every v2 answer, error or not, names the version. Used first in the stack, so its after/onError run last. */
+export const openStackApiVersion = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   after: (request) => {
     if (isV2(request.event)) request.response = withVersionHeaders(request.response);
   },

@@ -17,6 +17,8 @@ const isJsonMediaType = (contentType: string) => {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 const readJsonBody = (event: ApiEvent): unknown => {
+  // Upstream reads a request without a body as {} (whatever its Content-Type), so the schema names what is missing.
+  if (!event.body) return {};
   const contentType = event.headers?.['content-type'];
   if (contentType !== undefined && contentType !== '' && !isJsonMediaType(contentType)) {
     throw new HttpError(apiErrors.unsupportedContentType, `Content-Type '${contentType.slice(0, 64)}' is not supported; send application/json`);
@@ -31,7 +33,7 @@ const readJsonBody = (event: ApiEvent): unknown => {
   } catch {
     throw new HttpError(apiErrors.malformedBody, 'Request body is not valid UTF-8');
   }
-  if (text.trim() === '') throw new HttpError(apiErrors.malformedBody, 'Request body is empty; a JSON object is required');
+  if (text.trim() === '') throw new HttpError(apiErrors.malformedBody, 'Request body is only white space; a JSON object is required');
   try {
     return JSON.parse(text);
   } catch {
@@ -61,12 +63,14 @@ const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) =>
   }
 };
 
-/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built). */
+/** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built, or before a .transform). */
 export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | undefined => {
   let current: z.ZodType | undefined = schema;
   for (let depth = 0; current && depth < 4; depth++) {
     if (current instanceof z.ZodObject) return current;
-    current = current instanceof z.ZodPipe ? (current.def.out as z.ZodType) : undefined;
+    if (!(current instanceof z.ZodPipe)) return undefined;
+    const { in: input, out } = current.def as unknown as { in: z.ZodType; out: z.ZodType };
+    current = out instanceof z.ZodTransform ? input : out;
   }
   return undefined;
 };
@@ -74,14 +78,18 @@ export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | unde
 /** The query parameters a query schema reads. */
 export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
 
-/** Parses and validates the JSON body and the query string against the operation's zod schemas. */
+/**
+ * Parses and validates the JSON body and the query string against the operation's zod schemas.
+ * The body comes first: upstream's v2 checks its schema before the query's parameter names.
+ */
 export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => {
   const knownParameters = queryParameterNames(query);
   return {
     before: ({ event }) => {
+      const parsedBody = body ? validate(body, readJsonBody(event), apiErrors.invalidBody, 'request body') : undefined;
       if (isV2(event)) refuseUnknownV2Parameters(event, knownParameters);
       event.input = {
-        body: body ? validate(body, readJsonBody(event), apiErrors.invalidBody, 'request body') : undefined,
+        body: parsedBody,
         query: query ? validate(query, new URLSearchParams(event.rawQueryString ?? ''), apiErrors.invalidQuery, 'query') : undefined,
       };
     },
