@@ -17,7 +17,12 @@ const everyRoute = async (tenant: string, caller: TestCaller, access?: 'read' | 
     // The image service refuses in Glance's body, `403 Forbidden\n\n<message>`: its title is Sahara's error_name.
     const [glanceCode = '', , glanceMessage] = answer.text.split('\n');
     const error = answer.json?.error_name ?? answer.json?.title?.toUpperCase() ?? glanceCode.replace(/^\d+ /, '').toUpperCase().replaceAll(' ', '_');
-    answers.push({ route: `${route.method} ${route.path}`, status: answer.status, error, message: answer.json?.error_message ?? answer.json?.message ?? glanceMessage });
+    answers.push({
+      route: `${route.method} ${route.path}`,
+      status: answer.status,
+      error,
+      message: answer.json?.error_message ?? answer.json?.message ?? glanceMessage,
+    });
   }
   return answers;
 };
