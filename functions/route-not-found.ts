@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { apiErrors, HttpError } from '../lib/http/api-errors.ts';
 import type { ApiEvent, ApiResult } from '../lib/http/api-types.ts';
+import { instrumentHttp } from '../lib/http/instrumented-http-handler.ts';
 import { errorRenderer } from '../lib/http/middleware/error-renderer.ts';
 import { answerImageServiceRootWithSlash } from '../lib/image-service/root-with-slash.ts';
 import { matchRoute } from '../lib/routes.ts';
@@ -10,7 +11,7 @@ import { matchRoute } from '../lib/routes.ts';
  * The API's `$default` route: unknown paths and wrong methods, answered in the normal error body;
  * and `GET /image/`, which no API Gateway route can name.
  */
-export const handler = middy<ApiEvent, ApiResult, Error, Context>()
+const notFound = middy<ApiEvent, ApiResult, Error, Context>()
   .use(errorRenderer())
   .handler(async (event, context) => {
     const imageServiceRoot = answerImageServiceRootWithSlash(event, context);
@@ -23,3 +24,5 @@ export const handler = middy<ApiEvent, ApiResult, Error, Context>()
     }
     throw new HttpError(apiErrors.routeNotFound, `No resource at ${event.rawPath.slice(0, 200)}`);
   });
+
+export const handler = instrumentHttp('route-not-found', notFound);

@@ -1,14 +1,15 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { callerSettingsFromContext } from './caller-settings.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
+import { operationsSettingsFromContext } from './operations-settings.ts';
 
 const app = new App();
-// cdk-nag's AwsSolutions rules: an unacknowledged finding fails the synth (infra/nag-acknowledgements.ts).
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// cdk-nag's AwsSolutions and Serverless rules: an unacknowledged finding fails the synth (infra/nag-acknowledgements.ts).
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 const context = (key: string) => {
   const value: unknown = app.node.tryGetContext(key);
   return typeof value === 'string' ? value.trim() : undefined;
@@ -32,6 +33,7 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     read: context('readScope') || DEFAULT_ACCESS_SCOPES.read,
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
+  operationsSettings: operationsSettingsFromContext((key) => app.node.tryGetContext(key)),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

@@ -1,11 +1,12 @@
-import type { BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 
 /**
  * How every function is bundled, in one place. The CDK stack hands these to NodejsFunction; the
  * bundle budget test and the bench build with esbuildOptions(), which passes them to esbuild the way
  * NodejsFunction does (--bundle --platform=node --target --format --minify --main-fields --banner
- * --external, nothing else), so what they measure is what is deployed.
+ * --external --sourcemap=external --sources-content=false, nothing else), so what they measure is
+ * what is deployed.
  */
 export const functionBundling = {
   format: 'esm' as OutputFormat,
@@ -18,6 +19,12 @@ export const functionBundling = {
   externalModules: ['@aws-sdk/client-ec2'],
   // Bundled CommonJS dependencies call require(); an ES module has none of its own.
   banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  // index.mjs.map beside the bundle, with no sourceMappingURL comment and no sources' content: Node
+  // never reads it at a cold start (--enable-source-maps would cost ~11 ms); lib/log.ts reads it on
+  // the first logged stack only, so that the stack names our files and lines (lib/source-mapped-stack.ts).
+  sourceMap: true,
+  sourceMapMode: 'external' as SourceMapMode,
+  sourcesContent: false,
 } as const satisfies BundlingOptions;
 
 /**
@@ -44,6 +51,8 @@ export const esbuildOptions = (
   minify: functionBundling.minify,
   external: [...functionBundling.externalModules],
   banner: { js: functionBundling.banner },
+  sourcemap: 'external',
+  sourcesContent: functionBundling.sourcesContent,
   define: functionDefines({ describesAmis }),
   logLevel: 'warning',
 });

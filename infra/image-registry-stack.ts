@@ -1,24 +1,29 @@
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import { type CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { applyStageSettings } from './api-stage-settings.ts';
 import { type CallerSettings, callerEnvironment } from './caller-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
-import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings } from './nag-acknowledgements.ts';
+import { Monitoring } from './monitoring.ts';
+import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings, acknowledgeNoDeadLetterQueue, acknowledgeTracingWildcard } from './nag-acknowledgements.ts';
+import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings, reservedConcurrencyFor } from './operations-settings.ts';
 import { RegistryUserPool } from './registry-user-pool.ts';
 import { ServiceApi } from './service-api.ts';
 
@@ -38,6 +43,8 @@ export interface ImageRegistryStackProps extends StackProps, CallerSettings {
   readonly catalog?: CatalogChoice;
   /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
   readonly accessScopes?: AccessScopes;
+  /** Metrics, alarms, log retention, throttling, concurrency. Default DEFAULT_OPERATIONS_SETTINGS. */
+  readonly operationsSettings?: OperationsSettings;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -67,6 +74,7 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  readonly monitoring: Monitoring;
   /** The same routes and functions for IAM-signed callers (infra/service-api.ts). */
   readonly serviceApi: ServiceApi;
 
@@ -74,6 +82,8 @@ export class ImageRegistryStack extends Stack {
     super(scope, id, props);
     const { partitionKey, sortKey, tagIndex } = tableDefinition;
     const catalog = props.catalog ?? { kind: 'ec2' };
+    const settings = props.operationsSettings ?? DEFAULT_OPERATIONS_SETTINGS;
+    this.monitoring = new Monitoring(this, 'Monitoring', { namespace: settings.metricsNamespace, alarms: settings.alarms, alarmEmail: settings.alarmEmail });
     // A broken catalog file fails the synth, not the first request.
     if (catalog.kind === 'static') loadStaticCatalog(catalog.file);
 
@@ -96,12 +106,13 @@ export class ImageRegistryStack extends Stack {
       TABLE_NAME: this.table.tableName,
       TENANT_CLAIM: props.tenantClaim,
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
+      METRICS_NAMESPACE: settings.metricsNamespace,
       ...callerEnvironment(props, props.accessScopes),
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
 
-    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) =>
-      new NodejsFunction(this, pascalCase(name), {
+    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) => {
+      const fn = new NodejsFunction(this, pascalCase(name), {
         entry: entryOf(name),
         handler: 'handler',
         runtime: Runtime.NODEJS_24_X,
@@ -109,12 +120,13 @@ export class ImageRegistryStack extends Stack {
         memorySize: 512,
         timeout,
         environment,
+        // Traced by Lambda itself (X-Ray); no tracing SDK in the bundles.
+        tracing: Tracing.ACTIVE,
+        reservedConcurrentExecutions: reservedConcurrencyFor(settings, name),
         projectRoot,
         depsLockFilePath: fileURLToPath(new URL('../package-lock.json', import.meta.url)),
-        logGroup: new LogGroup(this, `${pascalCase(name)}Logs`, {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
+        // Kept when the stack is deleted: the logs say who changed what.
+        logGroup: new LogGroup(this, `${pascalCase(name)}Logs`, { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN }),
         // Shared with the bundle budget test and the bench (infra/function-bundling.ts).
         bundling: {
           ...functionBundling,
@@ -124,6 +136,9 @@ export class ImageRegistryStack extends Stack {
           commandHooks: copyStaticCatalog,
         },
       });
+      acknowledgeTracingWildcard(fn);
+      return fn;
+    };
 
     const userPool = props.userPool && new RegistryUserPool(this, 'UserPool', { scopes: props.accessScopes ?? DEFAULT_ACCESS_SCOPES, ...props.userPool });
     const jwtIssuer = userPool?.issuer ?? props.jwtIssuer;
@@ -134,6 +149,8 @@ export class ImageRegistryStack extends Stack {
       identitySource: [`$request.header.${props.tokenHeader ?? 'X-Auth-Token'}`],
     });
     const notFound = makeFunction('route-not-found');
+    this.monitoring.watchFunction(notFound, 'route-not-found');
+    acknowledgeNoDeadLetterQueue(notFound, 'api');
     this.api = new HttpApi(this, 'Api', {
       description: 'Sahara-compatible image registry',
       defaultAuthorizer: authorizer,
@@ -146,6 +163,8 @@ export class ImageRegistryStack extends Stack {
       const describesAmis = catalog.kind === 'ec2' && operation.callsCatalog;
       const fn = makeFunction(operation.name, { describesAmis });
       functions.set(operation.name, fn);
+      this.monitoring.watchFunction(fn, operation.name);
+      acknowledgeNoDeadLetterQueue(fn, 'api');
       this.grantTableAccess(fn, operation);
       if (describesAmis) this.grantDescribeImages(fn);
       const integration = new HttpLambdaIntegration(`${pascalCase(operation.name)}Integration`, fn);
@@ -163,8 +182,15 @@ export class ImageRegistryStack extends Stack {
     this.serviceApi = new ServiceApi(this, 'ServiceApi', { functions, notFound });
 
     if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
-    this.configureStage(this.api, 'ApiAccessLogs');
-    this.configureStage(this.serviceApi.api, 'ServiceApiAccessLogs');
+    // Both APIs' stages get the same settings, each with its own access log.
+    const stageSettings = { tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle };
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    applyStageSettings(this.api, { accessLogs, ...stageSettings });
+    const serviceAccessLogs = new LogGroup(this, 'ServiceApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    applyStageSettings(this.serviceApi.api, { accessLogs: serviceAccessLogs, ...stageSettings });
+    this.monitoring.watchApi(this.api);
+    this.monitoring.watchApi(this.serviceApi.api, 'service-api');
+    this.monitoring.watchTable(this.table);
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', {
@@ -193,40 +219,26 @@ export class ImageRegistryStack extends Stack {
   /**
    * EC2 sends "EC2 AMI State Change" events for the account's AMIs to the default bus; the sync
    * function finds every tenant's record of the AMI (an image query of GSI1) and updates or removes it.
+   * Nothing is lost silently: an event EventBridge cannot hand to Lambda, and an event the function
+   * still fails on after Lambda's retries, each land in a dead-letter queue that raises an alarm.
    */
   private addAmiStateSync(fn: NodejsFunction) {
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [this.table.tableArn] }));
     fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${tableDefinition.tagIndex.name}`] }));
+    const undelivered = deadLetterQueue(this, 'AmiStateChangeDeadLetters');
+    const failed = deadLetterQueue(this, 'AmiSyncFailedEvents');
+    // Lambda retries a failed event twice (its most), then records it with the error in `failed`.
+    fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(failed) });
+    acknowledgeNoDeadLetterQueue(fn, 'destination');
     new Rule(this, 'AmiStateChanges', {
       description: "EC2 AMI state changes, to keep the image registry's records of AMIs fresh",
       eventPattern: { source: ['aws.ec2'], detailType: ['EC2 AMI State Change'] },
-      targets: [new LambdaFunction(fn)],
+      // A state change is still worth applying a day late (a later one wins anyway): EventBridge keeps trying that long.
+      targets: [new LambdaFunction(fn, { deadLetterQueue: undelivered, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
     });
-  }
-
-  /**
-   * The default stage's settings, the same on both APIs: one JSON line per request (who called what,
-   * the answer, and why a request failed before a function ran) in the log group `logGroupId`.
-   */
-  private configureStage(api: HttpApi, logGroupId: string) {
-    const logs = new LogGroup(this, logGroupId, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
-    const stage = api.defaultStage!.node.defaultChild as CfnStage;
-    stage.accessLogSettings = {
-      destinationArn: logs.logGroupArn,
-      format: JSON.stringify({
-        requestId: '$context.requestId',
-        ip: '$context.identity.sourceIp',
-        time: '$context.requestTime',
-        method: '$context.httpMethod',
-        path: '$context.path',
-        routeKey: '$context.routeKey',
-        status: '$context.status',
-        responseLength: '$context.responseLength',
-        latency: '$context.responseLatency',
-        authorizerError: '$context.authorizer.error',
-        integrationError: '$context.integrationErrorMessage',
-      }),
-    };
+    this.monitoring.watchAmiSync(fn);
+    this.monitoring.watchDeadLetters(undelivered, 'ami-state-change-delivery');
+    this.monitoring.watchDeadLetters(failed, 'ami-sync-failed-events');
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */

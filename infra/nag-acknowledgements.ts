@@ -2,8 +2,10 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * cdk-nag (AwsSolutions) findings the stack accepts on purpose, each with its reason. Everything
- * else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests.
+ * cdk-nag findings (AwsSolutions and Serverless packs) the stack accepts on purpose, each with its
+ * reason. Everything else cdk-nag reports fails `cdk synth` (infra/app.ts) and the infra tests. The
+ * dead-letter queues and the alarm topic acknowledge theirs where they are made
+ * (infra/dead-letter-queue.ts, infra/monitoring.ts).
  */
 export const acknowledgeNagFindings = (stack: Stack) => {
   Validations.of(stack).acknowledge({
@@ -75,5 +77,34 @@ export const acknowledgeUserPoolFeaturePlan = (pool: IConstruct) => {
     reason:
       "The pool issues client-credentials tokens to machine clients; the Plus plan's threat protection guards " +
       'user sign-ins, of which there are none (self sign-up is off, MFA is required). The Essentials plan serves it.',
+  });
+};
+
+/**
+ * Lambda's active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
+ * resource-level permissions: the statement's resource is `*`, on every function.
+ */
+export const acknowledgeTracingWildcard = (fn: IConstruct) => {
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions ' +
+      '(IAM accepts only "*"); they write trace data and read nothing.',
+  });
+};
+
+/**
+ * cdk-nag's Serverless pack asks every function for a dead-letter queue (DeadLetterConfig), which
+ * only catches events of asynchronous invocations.
+ */
+export const acknowledgeNoDeadLetterQueue = (fn: IConstruct, invokedBy: 'api' | 'destination') => {
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      invokedBy === 'api'
+        ? 'API Gateway invokes this function synchronously: a failure is answered to the caller at once, and a dead-letter queue ' +
+          'would never receive anything. Its errors raise an alarm instead (infra/monitoring.ts).'
+        : 'This function is invoked asynchronously (EventBridge) and has an on-failure destination (SQS), which AWS recommends over ' +
+          'a dead-letter queue: it keeps the event with the error and the invocation details, and raises an alarm.',
   });
 };

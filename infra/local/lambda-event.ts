@@ -77,13 +77,14 @@ export const buildApiEvent = (request: EventRequest): ApiEvent => {
   };
 };
 
-export const lambdaContext = (functionName: string, requestId: string): Context => ({
+/** The Lambda context of one invocation: its own request id, as in AWS, distinct from API Gateway's. */
+export const lambdaContext = (functionName: string): Context => ({
   callbackWaitsForEmptyEventLoop: true,
   functionName,
   functionVersion: '$LATEST',
   invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
   memoryLimitInMB: '512',
-  awsRequestId: requestId,
+  awsRequestId: randomUUID(),
   logGroupName: `/aws/lambda/${functionName}`,
   logStreamName: 'local',
   getRemainingTimeInMillis: () => 30_000,

@@ -100,13 +100,13 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
       const event = buildApiEvent({ ...common, routeKey: '$default' });
-      return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND, event.requestContext.requestId)));
+      return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND)));
     }
     const { operation, route, pathParameters } = match;
     const routed = { ...common, routeKey: `${route.method} ${route.path}`, pathParameters };
     const invoke = async (event: ApiEvent) => {
       const handler = await loadHandler(operation.name);
-      send(response, await handler(event, lambdaContext(operation.name, event.requestContext.requestId)));
+      send(response, await handler(event, lambdaContext(operation.name)));
     };
     if (isSigV4Signed(headers)) {
       // As the service API: IAM authorization vouches for the signer; the function maps its role (serviceCallers).

@@ -4,6 +4,7 @@ import type * as z from 'zod';
 import { type Operation, type OperationName, operations } from '../routes.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
 import { callerSettingsFromEnv } from './caller-identity.ts';
+import { instrumentHttp } from './instrumented-http-handler.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
 import { openStackApiVersion, supportedApiVersion } from './middleware/openstack-api-version.ts';
@@ -39,12 +40,13 @@ export type SuccessBody<N extends OperationName> = Contract<N>['success'] extend
  * Wraps an operation handler in the one middleware stack: the v2 version headers, error rendering,
  * tenant auth, the v2 version check, body and query validation (with v2's unknown-parameter rule),
  * JSON response. The handler gets validated input and returns the body; the success status comes
- * from its contract. The order of the checks is upstream's (docs/api.md, "Errors").
+ * from its contract. The order of the checks is upstream's (docs/api.md, "Errors"). Around it all,
+ * the invocation's log fields and metrics (instrumentHttp).
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
   const { access } = (operations as readonly Operation[]).find((candidate) => candidate.name === operation)!;
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  const stack = middy<ApiEvent, ApiResult, Error, Context>()
     .use(openStackApiVersion())
     .use(errorRenderer())
     .use(tenantAuth({ settings: callerSettings, access }))
@@ -64,4 +66,5 @@ export const httpHandler = <N extends OperationName>(operation: N, handle: (requ
       // jsonResponse() turns this into the proxy result.
       return response as unknown as ApiResult;
     });
+  return instrumentHttp(operation, stack);
 };

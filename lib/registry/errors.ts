@@ -1,16 +1,13 @@
 /**
  * Every failure the registry reports on purpose. The HTTP edge maps each class to a status and an
- * upstream `error_name` (lib/http/error-response.ts); anything else is an internal error.
+ * upstream `error_name` (lib/http/error-response.ts); anything else is an internal error. Each class
+ * spells its own name: the bundles are minified, and a class's own name would be logged as `kr`.
  */
-export abstract class RegistryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class RegistryError extends Error {}
 
 /** The image catalog does not know the id (or the id is not one it could ever know). */
 export class ImageNotFoundError extends RegistryError {
+  override name = 'ImageNotFoundError';
   readonly imageId: string;
   constructor(imageId: string) {
     super(`Image '${imageId}' not found`);
@@ -20,6 +17,7 @@ export class ImageNotFoundError extends RegistryError {
 
 /** The catalog knows the image but the tenant has not registered it. */
 export class ImageNotRegisteredError extends RegistryError {
+  override name = 'ImageNotRegisteredError';
   readonly imageId: string;
   constructor(imageId: string) {
     super(`Requested image '${imageId}' is not registered`);
@@ -29,6 +27,7 @@ export class ImageNotRegisteredError extends RegistryError {
 
 /** A tag change would leave the image with more tags than it may carry; nothing was applied. */
 export class TagLimitExceededError extends RegistryError {
+  override name = 'TagLimitExceededError';
   constructor(limit: number, wouldHave: number) {
     super(`tags: an image carries at most ${limit} tags; this request would leave it with ${wouldHave}`);
   }
@@ -36,6 +35,7 @@ export class TagLimitExceededError extends RegistryError {
 
 /** The record changed under us on every attempt; the caller may retry. */
 export class ConcurrentUpdateError extends RegistryError {
+  override name = 'ConcurrentUpdateError';
   constructor(imageId: string, attempts: number) {
     super(`Image '${imageId}' is being changed by other requests; gave up after ${attempts} attempts`);
   }
@@ -43,6 +43,7 @@ export class ConcurrentUpdateError extends RegistryError {
 
 /** A dependency (the database or the image catalog) is throttling or failing; the caller may retry. */
 export class DependencyUnavailableError extends RegistryError {
+  override name = 'DependencyUnavailableError';
   constructor(dependency: 'database' | 'image catalog', options?: { cause?: unknown }) {
     super(`The ${dependency} is unavailable; try again shortly`, options);
   }
@@ -50,6 +51,7 @@ export class DependencyUnavailableError extends RegistryError {
 
 /** The store's guard: the record is not at the version the write was computed from. */
 export class StaleRecordError extends RegistryError {
+  override name = 'StaleRecordError';
   constructor(imageId: string) {
     super(`Image '${imageId}' changed since it was read`);
   }

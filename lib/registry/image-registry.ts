@@ -1,4 +1,5 @@
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
+import { metrics } from '../metrics.ts';
 import {
   ConcurrentUpdateError,
   DependencyUnavailableError,
@@ -103,9 +104,11 @@ export const createImageRegistry = ({
         return await attemptOnce();
       } catch (error) {
         if (!(error instanceof StaleRecordError)) throw error;
+        metrics.count('writeConflicts');
         await backoff(attempt);
       }
     }
+    metrics.count('writeRetriesExhausted');
     throw new ConcurrentUpdateError(imageId, maxAttempts);
   };
 

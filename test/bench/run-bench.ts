@@ -1,10 +1,11 @@
 /**
- * npm run bench: cold start (bundle sizes, load times against the DynamoDB client alone), then, for
- * each catalogue size N, every operation run many times through the real handlers against DynamoDB
- * Local: latency p50/p99, time outside DynamoDB calls, DynamoDB calls and capacity per operation.
- * Prints a table per section and writes every figure to a JSON file it names.
+ * npm run bench: cold start (bundle sizes, load times against the DynamoDB client alone), what the
+ * logging and metrics code adds to a cold start and to a request, then, for each catalogue size N,
+ * every operation run many times through the real handlers against DynamoDB Local: latency p50/p99,
+ * time outside DynamoDB calls, DynamoDB calls and capacity per operation. Prints a table per section
+ * and writes every figure to a JSON file it names. `--only cold-start` stops after the cold start.
  *
- *   npm run bench [-- --sizes 100,1000,10000 --iterations 200 --rounds 15 --out file.json]
+ *   npm run bench [-- --sizes 100,1000,10000 --iterations 200 --rounds 15 --only cold-start --out file.json]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -22,6 +23,7 @@ import { capacityOf, countByAction, timeInCalls } from '../support/dynamodb-call
 import { registeredImage, seedImages } from '../support/seed-images.ts';
 import { BASELINE, type ColdStartFigures, measureColdStart } from './cold-start.ts';
 import { formatTable, mean, percentile } from './statistics.ts';
+import { measureTelemetryCost } from './telemetry-cost.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TABLE_NAME = 'image-registry-bench';
@@ -34,14 +36,16 @@ const { values: options } = parseArgs({
     sizes: { type: 'string', default: '100,1000,10000' },
     iterations: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '15' },
+    only: { type: 'string' },
     out: { type: 'string' },
   },
 });
 const sizes = options.sizes.split(',').map(Number);
 const iterations = Number(options.iterations);
 const rounds = Number(options.rounds);
-if (sizes.some((n) => !Number.isInteger(n) || n < 10) || !(iterations > 0) || !(rounds > 0)) {
-  throw new Error('usage: npm run bench -- [--sizes 100,1000,10000] [--iterations 200] [--rounds 15] [--out file.json]');
+const coldStartOnly = options.only === 'cold-start';
+if (sizes.some((n) => !Number.isInteger(n) || n < 10) || !(iterations > 0) || !(rounds > 0) || (options.only !== undefined && !coldStartOnly)) {
+  throw new Error('usage: npm run bench -- [--sizes 100,1000,10000] [--iterations 200] [--rounds 15] [--only cold-start] [--out file.json]');
 }
 const startedAt = new Date();
 const outFile = options.out ?? join(PROJECT_ROOT, '.bench', `results-${startedAt.toISOString().slice(0, 19).replaceAll(':', '-')}Z.json`);
@@ -107,6 +111,54 @@ const coldStartTable = (figures: readonly ColdStartFigures[]) =>
   ]);
 console.log(`\n${coldStartTable(coldStart)}\n`);
 
+console.log(`Logging and metrics: a handler using them as every function does, against one without them, ${rounds} rounds in fresh processes`);
+const telemetry = await measureTelemetryCost(bundleDir, rounds, progress('rounds'));
+const telemetryRow = (label: string, figures: { with: number; without: number; added: number }, format = ms) => [
+  label,
+  format(figures.with),
+  format(figures.without),
+  format(figures.added),
+];
+console.log(
+  `\n${formatTable([
+    ['', 'with', 'without', 'added'],
+    telemetryRow('bundle kB', telemetry.bundleBytes, kB),
+    telemetryRow('load p50 ms', telemetry.loadMsP50),
+    telemetryRow('load cpu p50 ms', telemetry.loadCpuMsP50),
+    telemetryRow('first invocation p50 ms', telemetry.firstInvocationMsP50),
+    telemetryRow(`warm invocation p50 µs (mean of ${telemetry.warmInvocations})`, telemetry.warmInvocationUsP50),
+  ])}\n\n  logging and metrics add ${ms(telemetry.coldStartAddedMs)} ms to a cold start (load + first invocation) and ${ms(telemetry.warmInvocationUsP50.added)} µs to a warm request\n`,
+);
+
+/** Writes every figure and the machine's description; `bySize` is empty with --only cold-start. */
+const writeResults = (bySize: readonly unknown[]) => {
+  const results = {
+    startedAt: startedAt.toISOString(),
+    command: `npm run bench -- --sizes ${sizes.join(',')} --iterations ${iterations} --rounds ${rounds}${coldStartOnly ? ' --only cold-start' : ''}`,
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((value) => Number(value.toFixed(2))) },
+    notes: {
+      latency: 'handler call only (event built beforehand), in process, against DynamoDB Local on the same machine',
+      outsideSdk:
+        "handler time minus the time at least one DynamoDB call was inside the SDK, from its first middleware to its answer; the SDK's own per-call assembly of its middleware stack (~0.1 ms) comes before that and counts as outside",
+      capacity: 'as DynamoDB Local reports it with ReturnConsumedCapacity TOTAL, summed per operation',
+      coldStart: `median of ${rounds} loads (import of the bundle) in fresh Node processes, wall and CPU time; the baseline bundles only the DynamoDB document client`,
+      telemetry:
+        'a bundle using the logging and metrics code as every function does (metrics on, LOG_LEVEL=info, output to a pipe) against one answering the same without it; medians of the rounds',
+      upstreamListByTagMs: UPSTREAM_LIST_BY_TAG_MS,
+    },
+    coldStart,
+    telemetry,
+    sizes: bySize,
+  };
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nWrote ${relative(PROJECT_ROOT, outFile)}`);
+};
+if (coldStartOnly) {
+  writeResults([]);
+  process.exit(0);
+}
+
 // ---- the handlers against DynamoDB Local -------------------------------------------------------
 
 console.log('Starting DynamoDB Local (in memory)...');
@@ -156,7 +208,7 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
     claims: { sub: 'bench', tenant_id: tenant },
     scopes: [DEFAULT_ACCESS_SCOPES.read, DEFAULT_ACCESS_SCOPES.write],
   });
-  const context = lambdaContext(match.operation.name, event.requestContext.requestId);
+  const context = lambdaContext(match.operation.name);
   const calls: DynamoDbCall[] = [];
   recording = calls;
   const start = performance.now();
@@ -346,21 +398,4 @@ try {
   await dynamoDb.stop();
 }
 
-const results = {
-  startedAt: startedAt.toISOString(),
-  command: `npm run bench -- --sizes ${sizes.join(',')} --iterations ${iterations} --rounds ${rounds}`,
-  machine: { ...machine, loadAverageAtEnd: loadavg().map((value) => Number(value.toFixed(2))) },
-  notes: {
-    latency: 'handler call only (event built beforehand), in process, against DynamoDB Local on the same machine',
-    outsideSdk:
-      "handler time minus the time at least one DynamoDB call was inside the SDK, from its first middleware to its answer; the SDK's own per-call assembly of its middleware stack (~0.1 ms) comes before that and counts as outside",
-    capacity: 'as DynamoDB Local reports it with ReturnConsumedCapacity TOTAL, summed per operation',
-    coldStart: `median of ${rounds} loads (import of the bundle) in fresh Node processes, wall and CPU time; the baseline bundles only the DynamoDB document client`,
-    upstreamListByTagMs: UPSTREAM_LIST_BY_TAG_MS,
-  },
-  coldStart,
-  sizes: bySize,
-};
-mkdirSync(join(outFile, '..'), { recursive: true });
-writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nWrote ${relative(PROJECT_ROOT, outFile)}`);
+writeResults(bySize);

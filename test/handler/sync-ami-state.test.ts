@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DescribeImagesCommand, EC2Client, EC2ServiceException, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../infra/local/lambda-event.ts';
 import { v1Client } from '../support/api.ts';
 import { newAmiId, newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
@@ -10,7 +11,9 @@ import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspect
 process.env.REGISTRY_CATALOG = 'ec2';
 process.env.AWS_REGION = 'eu-west-1';
 
-const { handler: syncAmiState } = await import('../../functions/sync-ami-state.ts');
+const { handler } = await import('../../functions/sync-ami-state.ts');
+/** EventBridge's asynchronous invocation of the function, with its Lambda context. */
+const syncAmiState = (event: unknown) => handler(event, lambdaContext('sync-ami-state'));
 
 const ec2 = mockClient(EC2Client);
 afterEach(() => ec2.reset());

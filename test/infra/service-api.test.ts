@@ -74,6 +74,15 @@ describe('the service API (IAM-authorized)', () => {
     expect(permissions.length).toBe(routeKeys.length + 1);
   });
 
+  it("has the users' API's stage settings: the same throttling, every route and the lower write routes", () => {
+    const stages = Object.values(resources('AWS::ApiGatewayV2::Stage')).map((stage) => stage.Properties);
+    const [users, services] = [apiIdOf(/^Sahara/), apiIdOf(/IAM/)].map((id) => stages.find((stage) => stage.ApiId.Ref === id)!);
+    expect(services!.DefaultRouteSettings).toEqual(users!.DefaultRouteSettings);
+    expect(services!.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThan(0);
+    expect(services!.RouteSettings).toEqual(users!.RouteSettings);
+    expect(Object.keys(services!.RouteSettings).length).toBeGreaterThan(0);
+  });
+
   it('writes the same access log as the users API, each stage to its own log group', () => {
     const stages = Object.values(resources('AWS::ApiGatewayV2::Stage')).map((stage) => stage.Properties);
     expect(stages).toHaveLength(2);

@@ -1,7 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { callerSettingsFromContext } from '../../infra/caller-settings.ts';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
@@ -43,11 +43,11 @@ describe('cdk-nag AwsSolutions checks', () => {
         clientTenants: { abc: 'analytics' },
       },
     ],
-  ])('the stack with %s passes too', (_name, context: Record<string, unknown>) => {
+  ])('the stack with %s passes too, AwsSolutions and Serverless as cdk synth runs them', (_name, context: Record<string, unknown>) => {
     const app = newApp();
     const callers = callerSettingsFromContext((key) => context[key]);
     registryStack(app, { ...callers, ...(callers.userPool ? { jwtIssuer: undefined } : {}) });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 

@@ -88,7 +88,7 @@ export const callApi = async ({ method, path, tenant, caller, body, headers = {}
     ...authorizerOf(caller ?? (tenant === null ? undefined : tokenOf(tenant))),
   });
   const handler = await loadHandler(operation);
-  const result: ApiResult = await handler(event, lambdaContext(operation, event.requestContext.requestId));
+  const result: ApiResult = await handler(event, lambdaContext(operation));
   const text = result.body ?? '';
   return {
     status: result.statusCode ?? 200,

@@ -4,12 +4,14 @@ import { renderGlanceError } from '../../image-service/glance-error.ts';
 import { log } from '../../log.ts';
 import { routeOfKey } from '../../routes.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
+import { describeError } from '../error-response.ts';
 import { renderError, requestIdOf } from '../proxy-result.ts';
 
 /**
  * Renders every failure in upstream's error body: Sahara's, or Glance's on the image service's
  * routes. As middy's http-error-handler does, errors below 500 are exposed; anything else is
- * logged and answered with a bare "Internal error".
+ * logged and answered with a bare "Internal error". Both log lines name the answer's `error_name`;
+ * the invocation's fields (request ids, tenant) come with them.
  */
 export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
   onError: (request) => {
@@ -17,7 +19,7 @@ export const errorRenderer = (): MiddlewareObj<ApiEvent, ApiResult, Error, Conte
     const requestId = requestIdOf(event, context);
     const response =
       routeOfKey(event.routeKey)?.version === 'image' ? renderGlanceError(error, requestId, event.headers?.accept) : renderError(error, requestId);
-    const fields = { requestId, route: event.routeKey, status: response.statusCode };
+    const fields = { route: event.routeKey, status: response.statusCode, errorName: describeError(error).errorName };
     if (response.statusCode! >= 500) log.error('request failed', { ...fields, error });
     else log.info('request refused', { ...fields, reason: error?.message });
     request.response = response;
