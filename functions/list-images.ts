@@ -5,10 +5,11 @@ import { MAX_PAGE_LIMIT } from '../lib/http/schemas.ts';
 import { registry } from '../lib/registry-from-env.ts';
 
 export const handler = httpHandler('list-images', async ({ tenant, query }) => {
-  const { limit, marker, ...filter } = query;
+  const { limit, marker, sort_by: order, include_deprecated: includeDeprecated, ...filter } = query;
+  const filters = { ...filter, includeDeprecated };
   if (limit === undefined && marker === undefined) {
-    return { images: (await registry.listImages(tenant, filter)).map(renderImage) };
+    return { images: (await registry.listImages(tenant, filters, order)).map(renderImage) };
   }
-  const page = await registry.listImagesPage(tenant, filter, { limit: limit ?? MAX_PAGE_LIMIT, position: marker });
-  return { images: page.images.map(renderImage), markers: { prev: encodeMarker(page.prev), next: encodeMarker(page.next) } };
+  const page = await registry.listImagesPage(tenant, filters, { limit: limit ?? MAX_PAGE_LIMIT, position: marker?.position, order });
+  return { images: page.images.map(renderImage), markers: { prev: encodeMarker(page.prev, order), next: encodeMarker(page.next, order) } };
 });

@@ -34,6 +34,8 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
   operationsSettings: operationsSettingsFromContext((key) => app.node.tryGetContext(key)),
+  eventSource: context('eventSource') || undefined,
+  eventBusName: context('eventBusName') || undefined,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
 if (jwtIssuer === PLACEHOLDER_ISSUER) {

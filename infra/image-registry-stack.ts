@@ -3,7 +3,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,6 +14,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
+import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import { applyStageSettings } from './api-stage-settings.ts';
@@ -21,6 +22,7 @@ import { type CallerSettings, callerEnvironment } from './caller-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
+import { ImageChangeEvents } from './image-change-events.ts';
 import { Monitoring } from './monitoring.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings, acknowledgeNoDeadLetterQueue, acknowledgeTracingWildcard } from './nag-acknowledgements.ts';
 import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings, reservedConcurrencyFor } from './operations-settings.ts';
@@ -45,6 +47,9 @@ export interface ImageRegistryStackProps extends StackProps, CallerSettings {
   readonly accessScopes?: AccessScopes;
   /** Metrics, alarms, log retention, throttling, concurrency. Default DEFAULT_OPERATIONS_SETTINGS. */
   readonly operationsSettings?: OperationsSettings;
+  /** The change events' `source` (default `image-registry`) and bus (name or ARN; default the default bus). */
+  readonly eventSource?: string | undefined;
+  readonly eventBusName?: string | undefined;
 }
 
 /** Where a static catalog file lands in each function's bundle (Lambda's task root). */
@@ -74,6 +79,7 @@ const entryOf = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts
 export class ImageRegistryStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
+  readonly changeEvents: ImageChangeEvents;
   readonly monitoring: Monitoring;
   /** The same routes and functions for IAM-signed callers (infra/service-api.ts). */
   readonly serviceApi: ServiceApi;
@@ -92,6 +98,7 @@ export class ImageRegistryStack extends Stack {
       sortKey: { name: sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: StreamViewType[tableDefinition.streamViewType],
       // The registry's records outlive the stack: deleting the stack must not delete them.
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -191,6 +198,13 @@ export class ImageRegistryStack extends Stack {
     this.monitoring.watchApi(this.api);
     this.monitoring.watchApi(this.serviceApi.api, 'service-api');
     this.monitoring.watchTable(this.table);
+    this.changeEvents = new ImageChangeEvents(this, 'ChangeEvents', {
+      table: this.table,
+      publisher: makeFunction(PUBLISHER_FUNCTION, { timeout: Duration.seconds(30) }),
+      eventSource: props.eventSource,
+      eventBusName: props.eventBusName,
+    });
+    this.monitoring.watchChangeEvents(this.changeEvents);
     acknowledgeNagFindings(this);
 
     new CfnOutput(this, 'ApiUrl', {

@@ -20,6 +20,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type MetricKey, metricDefinitions, metricDimensions } from '../lib/metric-names.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import type { AlarmThresholds } from './operations-settings.ts';
@@ -271,6 +272,49 @@ export class Monitoring extends Construct {
         usingMetrics: { errors: fn.metricErrors({ statistic: 'Sum', period: FIVE_MINUTES }), unreadable: sync('amiEventsUnreadable', 'unreadable') },
         period: FIVE_MINUTES,
       }),
+      threshold: 1,
+    });
+  }
+
+  /**
+   * The change events (infra/image-change-events.ts): the publisher as a function, its dead letters,
+   * what it published, and alarms on how far behind the table it runs and on records it cannot read.
+   */
+  watchChangeEvents(events: { publisher: IFunction; deadLetterQueue: IQueue; iteratorAge(): Metric }, operation = PUBLISHER_FUNCTION) {
+    const { alarms } = this.props;
+    this.watchFunction(events.publisher, operation);
+    this.watchDeadLetters(events.deadLetterQueue, 'change-events');
+    const count = (key: MetricKey, label: string) =>
+      new Metric({
+        namespace: this.props.namespace,
+        metricName: metricDefinitions[key].name,
+        dimensionsMap: { [metricDimensions.operation]: operation },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label,
+      });
+    this.dashboard.addWidgets(
+      graph('Change events: published, retried, unreadable', {
+        width: 12,
+        left: [
+          count('changeEventsPublished', 'published'),
+          count('changeEventsNotPublished', 'not taken by EventBridge (retried)'),
+          count('changeRecordsUnreadable', 'records passed over'),
+        ],
+        right: [events.iteratorAge().with({ period: FIVE_MINUTES, label: 'behind the table (ms)' })],
+      }),
+    );
+    this.alarm('change-events-delay', {
+      description: `The change events ran more than ${alarms.changeEventsDelaySeconds} s behind the table in 3 of the last 5 minutes (EventBridge refusing them, or the publisher failing).`,
+      metric: events.iteratorAge(),
+      threshold: alarms.changeEventsDelaySeconds * 1000,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+    });
+    this.alarm('change-events-unreadable', {
+      description: 'The change publisher passed over a stream record it could not read: that change was not published.',
+      metric: count('changeRecordsUnreadable', 'records passed over'),
       threshold: 1,
     });
   }

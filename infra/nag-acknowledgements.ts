@@ -31,6 +31,25 @@ export const acknowledgeDescribeImagesWildcard = (fn: IConstruct) => {
   });
 };
 
+/** The findings on the change events' publisher (infra/image-change-events.ts); its dead-letter queue is infra/dead-letter-queue.ts's. */
+export const acknowledgeChangeEventFindings = ({ publisher }: { publisher: IConstruct }) => {
+  Validations.of(publisher).acknowledge(
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Two grants take no resource-level permissions (IAM accepts only "*"): dynamodb:ListStreams, which the event source ' +
+        "mapping's grant adds next to DescribeStream, GetShardIterator and GetRecords on the table's stream; and active " +
+        "tracing's xray:PutTraceSegments and xray:PutTelemetryRecords, which write trace data and read nothing.",
+    },
+    {
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        "The table's stream invokes this function through an event source mapping whose on-failure destination (an SQS " +
+        'queue) keeps what it could not publish; a function dead-letter queue only catches asynchronous invocations.',
+    },
+  );
+};
+
 /**
  * A granular finding's id names the resource as cdk-nag flattens it: `Fn::Join` joined, a `Ref`
  * as `<LogicalId>` (pseudo parameters too: `<AWS::AccountId>`), a `Fn::GetAtt` as `<Id.Attr>`.

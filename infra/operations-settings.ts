@@ -1,4 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../lib/metric-names.ts';
 import { operations } from '../lib/routes.ts';
 
@@ -20,6 +21,8 @@ export interface AlarmThresholds {
   readonly dynamoDbThrottledRequests: number;
   /** DynamoDB 5xx answers in 5 minutes. */
   readonly dynamoDbSystemErrors: number;
+  /** How far behind the table the change events may run (the publisher's iterator age), seconds, in 3 of 5 minutes. */
+  readonly changeEventsDelaySeconds: number;
 }
 
 export interface Throttle {
@@ -45,7 +48,15 @@ export interface OperationsSettings {
 
 export const DEFAULT_OPERATIONS_SETTINGS: OperationsSettings = {
   metricsNamespace: DEFAULT_METRICS_NAMESPACE,
-  alarms: { api5xxPercent: 1, apiLatencyP99Ms: 2000, lambdaErrors: 1, lambdaThrottles: 1, dynamoDbThrottledRequests: 10, dynamoDbSystemErrors: 1 },
+  alarms: {
+    api5xxPercent: 1,
+    apiLatencyP99Ms: 2000,
+    lambdaErrors: 1,
+    lambdaThrottles: 1,
+    dynamoDbThrottledRequests: 10,
+    dynamoDbSystemErrors: 1,
+    changeEventsDelaySeconds: 600,
+  },
   logRetention: RetentionDays.THREE_MONTHS,
   throttle: { rateLimit: 200, burstLimit: 400 },
   writeThrottle: { rateLimit: 50, burstLimit: 100 },
@@ -76,7 +87,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAMESPACE = /^[A-Za-z0-9 ._/#:-]{1,255}$/;
 
 /** The stack's functions, by the name of their file in functions/. */
-const FUNCTION_NAMES = new Set<string>([...operations.map(({ name }) => name), 'route-not-found', 'sync-ami-state']);
+const FUNCTION_NAMES = new Set<string>([...operations.map(({ name }) => name), 'route-not-found', 'sync-ami-state', PUBLISHER_FUNCTION]);
 
 /** `50` (every function) or `{"list-images": 50, "*": 10}` (from cdk.json, or as JSON with -c). */
 const reservedConcurrencyOf = (context: Context): Record<string, number> => {
@@ -127,6 +138,7 @@ export const operationsSettingsFromContext = (context: Context): OperationsSetti
       lambdaThrottles: alarm('alarmLambdaThrottles', defaults.alarms.lambdaThrottles),
       dynamoDbThrottledRequests: alarm('alarmDynamoDbThrottledRequests', defaults.alarms.dynamoDbThrottledRequests),
       dynamoDbSystemErrors: alarm('alarmDynamoDbSystemErrors', defaults.alarms.dynamoDbSystemErrors),
+      changeEventsDelaySeconds: alarm('alarmChangeEventsDelaySeconds', defaults.alarms.changeEventsDelaySeconds),
     },
     throttle: throttle('throttle', defaults.throttle),
     writeThrottle: throttle('writeThrottle', defaults.writeThrottle),

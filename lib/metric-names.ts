@@ -20,6 +20,9 @@ export const metricDefinitions = {
   eventFailures: { name: 'EventFailures', unit: 'Count' },
   amiEventsUnreadable: { name: 'AmiEventsUnreadable', unit: 'Count' },
   amiRecordsChanged: { name: 'AmiRecordsChanged', unit: 'Count' },
+  changeEventsPublished: { name: 'ChangeEventsPublished', unit: 'Count' },
+  changeEventsNotPublished: { name: 'ChangeEventsNotPublished', unit: 'Count' },
+  changeRecordsUnreadable: { name: 'ChangeRecordsUnreadable', unit: 'Count' },
 } as const satisfies Record<string, { name: string; unit: 'Count' | 'Milliseconds'; byErrorName?: boolean }>;
 
 export type MetricKey = keyof typeof metricDefinitions;

@@ -3,7 +3,14 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../lib/store/table-definition.ts';
 
 /** Thrown when DynamoDB Local cannot start here; the message says what to do. */
@@ -115,13 +122,22 @@ export const startDynamoDbLocal = async ({ dataDir, port, startTimeoutMs = 60_00
   return { endpoint, process: java, stop };
 };
 
-/** Creates the registry table (the definition the CDK stack deploys) unless it exists. */
-export const ensureTable = async (endpoint: string, tableName: string): Promise<void> => {
+/**
+ * Creates the registry table (the definition the CDK stack deploys) unless it exists, and turns its
+ * change stream on if a table kept from before the stream existed lacks it. The stream's ARN.
+ */
+export const ensureTable = async (endpoint: string, tableName: string): Promise<string> => {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const input = createTableInput(tableName);
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    const created = await client.send(new CreateTableCommand(input));
+    return created.TableDescription!.LatestStreamArn!;
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.StreamSpecification?.StreamEnabled && Table.LatestStreamArn) return Table.LatestStreamArn;
+    const updated = await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: input.StreamSpecification }));
+    return updated.TableDescription!.LatestStreamArn!;
   } finally {
     client.destroy();
   }

@@ -10,6 +10,7 @@ import { operations } from '../../lib/routes.ts';
 import { parseDevIamKeys } from './dev-iam-keys.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
 import { DynamoDbLocalUnavailableError, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { deliveryFromSetting, startLocalChangeEvents } from './local-change-events.ts';
 import { createLocalFront, loadHandler, ROUTE_NOT_FOUND } from './local-front.ts';
 import { signedExample } from './signed-example.ts';
 
@@ -21,6 +22,7 @@ const dataSetting = env.REGISTRY_DATA_DIR || fileURLToPath(new URL('../../.regis
 const dataDir = dataSetting === 'memory' ? undefined : dataSetting;
 const sampleCatalog = fileURLToPath(new URL('./sample-catalog.json', import.meta.url));
 const tableName = 'image-registry';
+const eventsSetting = env.REGISTRY_EVENTS || 'print';
 
 const fail = (message: string): never => {
   console.error(`\nnpm start: ${message}`);
@@ -60,13 +62,14 @@ const stop = async (signal: string) => {
   console.log(`\n${signal}: stopping the API and DynamoDB Local...`);
   server.close();
   server.closeAllConnections();
+  changeEvents?.stop();
   await dynamoDb.stop();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
 
-await ensureTable(dynamoDb.endpoint, tableName);
+const streamArn = await ensureTable(dynamoDb.endpoint, tableName);
 
 // The handlers read their settings when first loaded, as a Lambda function does at cold start.
 env.TABLE_NAME = tableName;
@@ -81,6 +84,9 @@ try {
   fail((error as Error).message);
 }
 
+// The table's change events, as the stack publishes them to EventBridge (docs/events.md).
+const changeEvents =
+  eventsSetting === 'off' ? undefined : await startLocalChangeEvents({ endpoint: dynamoDb.endpoint, streamArn, deliver: deliveryFromSetting(eventsSetting) });
 const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM, iamKeys });
 server.listen(port, host);
 try {
@@ -103,6 +109,7 @@ console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
   token:    ${first!.token}  (tenant ${first!.tenant}${first!.readOnly ? ', read-only' : ''})${tokens.length > 1 ? `\n            and ${tokens.length - 1} more from REGISTRY_DEV_TOKENS` : ''}
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}
+  events:   ${eventsSetting === 'print' ? 'each change printed below, as EventBridge delivers it (REGISTRY_EVENTS)' : eventsSetting === 'off' ? 'off (REGISTRY_EVENTS=off)' : `each change handed to: ${eventsSetting}`}
 ${signedExample(iamKeys, serviceCallers, base)}
 
 Try:

@@ -150,7 +150,9 @@ const QUERY_DESCRIPTIONS: Record<string, string> = {
   name: 'A case-sensitive substring of the image name; empty means no filter.',
   username: "Accepted as upstream's v2 accepts it; not a filter.",
   limit: 'Page size, 1 to 1000. With limit or marker the answer carries markers.',
-  marker: 'Opaque: markers.next or markers.prev of a previous answer.',
+  marker: 'Opaque: markers.next or markers.prev of a previous answer, sent with the sort_by it was given out for.',
+  sort_by: 'The order: id (the default, also when empty), name, created or updated; a leading - for descending. Ties follow the id.',
+  include_deprecated: 'false leaves out the images whose deprecation time (metadata.deprecation_time) has come; default true.',
 };
 
 const CATALOG_QUERY_DESCRIPTIONS: Record<string, string> = {

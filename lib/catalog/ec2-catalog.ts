@@ -49,9 +49,10 @@ const rootVolumeGib = (image: Image): number => {
   return root?.Ebs?.VolumeSize ?? 0;
 };
 
-const createdOf = (creationDate: string | undefined): string | undefined => {
-  if (!creationDate) return undefined;
-  const date = new Date(creationDate);
+/** An EC2 time (CreationDate, DeprecationTime: ISO 8601 with milliseconds) to the second; undefined when absent or unreadable. */
+const timeOf = (time: string | undefined): string | undefined => {
+  if (!time) return undefined;
+  const date = new Date(time);
   return Number.isNaN(date.getTime()) ? undefined : isoSeconds(date);
 };
 
@@ -63,7 +64,9 @@ export const factsOfImage = (image: Image): ImageFacts => ({
   minDisk: rootVolumeGib(image),
   minRam: 0,
   size: (image.BlockDeviceMappings ?? []).reduce((total, mapping) => total + (mapping.Ebs?.VolumeSize ?? 0), 0) * GIB,
-  created: createdOf(image.CreationDate),
+  created: timeOf(image.CreationDate),
+  // Set by the owner (EnableImageDeprecation), past or future; a list with include_deprecated=false leaves the AMI out once it has come.
+  deprecationTime: timeOf(image.DeprecationTime),
 });
 
 /**

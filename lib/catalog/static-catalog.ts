@@ -16,6 +16,7 @@ const staticImage = z.strictObject({
   size: z.number().int().nonnegative().default(0),
   created: isoTime.optional(),
   updated: isoTime.optional(),
+  deprecationTime: isoTime.optional(),
   // Shown by the image service (Glance's disk_format and container_format); not part of the facts.
   diskFormat: z.string().min(1).max(64).optional(),
   containerFormat: z.string().min(1).max(64).optional(),

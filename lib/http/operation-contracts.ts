@@ -25,7 +25,7 @@ export const contracts = {
     query: listImagesQuery,
     success: {
       status: 200,
-      description: 'Registered images matching every tag and the name, by id; one page of them with limit or marker',
+      description: 'Registered images matching every tag and the name, in the sort_by order (by id by default); one page of them with limit or marker',
       schema: 'imageList',
     },
     errors: [],

@@ -1,10 +1,9 @@
 import type { ImageRecord } from '../registry/image.ts';
 import { isRegistered } from '../registry/image.ts';
+import { shownCreated, shownUpdated } from '../registry/list-order.ts';
 import type { SaharaImage } from './response-schemas.ts';
 
 export type { SaharaImage };
-
-const later = (a: string, b: string | undefined) => (b !== undefined && b > a ? b : a);
 
 export const renderImage = (image: ImageRecord): SaharaImage => {
   const metadata: Record<string, string | boolean> = {};
@@ -12,6 +11,7 @@ export const renderImage = (image: ImageRecord): SaharaImage => {
   if (image.description !== '') metadata._sahara_description = image.description;
   for (const tag of image.tags) metadata[`_sahara_tag_${tag}`] = true;
   const { facts } = image;
+  if (facts.deprecationTime !== undefined) metadata.deprecation_time = facts.deprecationTime;
   return {
     id: image.id,
     name: facts.name,
@@ -24,8 +24,8 @@ export const renderImage = (image: ImageRecord): SaharaImage => {
     minDisk: facts.minDisk,
     minRam: facts.minRam,
     'OS-EXT-IMG-SIZE:size': facts.size,
-    created: facts.created ?? image.createdAt,
+    created: shownCreated(image),
     // Upstream's Glance bumps `updated` when the registry writes its properties.
-    updated: later(image.updatedAt, facts.updated),
+    updated: shownUpdated(image),
   };
 };

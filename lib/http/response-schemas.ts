@@ -14,9 +14,9 @@ export const saharaImage = z
     username: z.string().meta({ description: 'The login user name; "" when the image is not registered' }),
     description: z.string(),
     tags: z.array(z.string()).meta({ description: 'Sorted, without duplicates' }),
-    metadata: z
-      .record(z.string(), z.union([z.string(), z.boolean()]))
-      .meta({ description: '_sahara_username, _sahara_description (when set) and _sahara_tag_<tag>: true for each tag' }),
+    metadata: z.record(z.string(), z.union([z.string(), z.boolean()])).meta({
+      description: '_sahara_username, _sahara_description (when set), _sahara_tag_<tag>: true for each tag, and deprecation_time when the catalog knows it',
+    }),
     status: z.string(),
     progress: z.number(),
     minDisk: z.number(),

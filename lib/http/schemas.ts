@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ID_ORDER, parseSortBy, SORT_BY_VALUES, sortByOf } from '../registry/list-order.ts';
 import { isValidTag, MAX_TAG_LENGTH, MAX_TAGS_PER_QUERY, TAG_PATTERN } from '../registry/tag-rules.ts';
 import { decodeMarker } from './list-marker.ts';
 
@@ -60,11 +61,43 @@ const listImagesFilters = z.object({
   marker: z
     .string()
     .transform((marker, context) => {
-      const position = decodeMarker(marker);
-      if (position === undefined) context.addIssue({ code: 'custom', message: `${quote(marker)} is not a marker this service gave out` });
-      return position ?? z.NEVER;
+      const decoded = decodeMarker(marker);
+      if (decoded === undefined) context.addIssue({ code: 'custom', message: `${quote(marker)} is not a marker this service gave out` });
+      return decoded ?? z.NEVER;
     })
     .optional(),
+  // Sahara v2's convention; empty is the default order, as upstream reads it.
+  sort_by: z
+    .string()
+    .meta({ enum: ['', ...SORT_BY_VALUES] })
+    .transform((sortBy, context) => {
+      if (sortBy === '') return undefined;
+      const order = parseSortBy(sortBy);
+      if (order === undefined)
+        context.addIssue({ code: 'custom', message: `${quote(sortBy)} is not an order to sort by; use one of ${SORT_BY_VALUES.join(', ')}` });
+      return order ?? z.NEVER;
+    })
+    .optional(),
+  // Python clients send booleans as True and False.
+  include_deprecated: z
+    .string()
+    .meta({ enum: ['true', 'false'] })
+    .refine((value) => /^(?:true|false)$/i.test(value), 'must be true or false')
+    .transform((value) => value.toLowerCase() === 'true')
+    .optional(),
+});
+
+/** A marker belongs to the order it was given out in: a walk along `next` keeps its sort_by. */
+const markerMatchesOrder = listImagesFilters.check((context) => {
+  const { marker, sort_by: order } = context.value;
+  const requested = sortByOf(order ?? ID_ORDER);
+  if (marker === undefined || sortByOf(marker.order) === requested) return;
+  context.issues.push({
+    code: 'custom',
+    path: ['marker'],
+    input: context.value,
+    message: `was given out for sort_by=${sortByOf(marker.order)}, not ${requested}; send the sort_by it came with`,
+  });
 });
 
 /**
@@ -77,10 +110,10 @@ export const listImagesQuery = z.preprocess(
     params instanceof URLSearchParams
       ? Object.fromEntries([
           ['tags', params.getAll('tags')],
-          ...(['name', 'username', 'limit', 'marker'] as const).map((key) => [key, params.get(key) ?? undefined]),
+          ...(['name', 'username', 'limit', 'marker', 'sort_by', 'include_deprecated'] as const).map((key) => [key, params.get(key) ?? undefined]),
         ])
       : params,
-  listImagesFilters,
+  markerMatchesOrder,
 );
 
 function unknownOrNotObject(issue: z.core.$ZodRawIssue): string | undefined {

@@ -10,28 +10,21 @@ import {
   TagLimitExceededError,
 } from './errors.ts';
 import type { ImageFacts, ImageRecord } from './image.ts';
-import { blankRecord, DELETED_STATUS, isoSeconds, isRegistered } from './image.ts';
-import type { ImageState, ImageStore, ListPosition, Registration, ScanOptions } from './image-store.ts';
+import { blankRecord, DELETED_STATUS, isDeprecated, isoSeconds, isRegistered } from './image.ts';
+import { type ImagePage, listInOrder, type PageRequest, pageInOrder } from './image-pages.ts';
+import type { ImageState, ImageStore, Registration, ScanOptions } from './image-store.ts';
+import type { ListOrder } from './list-order.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
+
+export type { ImagePage, PageRequest };
 
 export interface ListFilter {
   /** Every tag must be on the image (AND). */
   readonly tags?: readonly string[] | undefined;
   /** Case-sensitive substring of the image name; empty means no filter. */
   readonly name?: string | undefined;
-}
-
-export interface PageRequest {
-  /** At most this many images. */
-  readonly limit: number;
-  /** Where the page starts; the start of the list when absent. */
-  readonly position?: ListPosition | undefined;
-}
-
-export interface ImagePage {
-  readonly images: ImageRecord[];
-  readonly next?: ListPosition;
-  readonly prev?: ListPosition;
+  /** False leaves out the images whose deprecation time has come; default true. */
+  readonly includeDeprecated?: boolean | undefined;
 }
 
 export interface RegistryDependencies {
@@ -128,40 +121,23 @@ export const createImageRegistry = ({
     // A tag that could never be set matches nothing; asking the index would only cost reads.
     if (!tags.every(isValidTag)) return;
     const name = filter.name ?? '';
+    const at = filter.includeDeprecated === false ? now() : undefined;
     const candidates = tags.length > 0 ? store.findImagesByTags(tenant, tags, options) : store.listImages(tenant, options);
     for await (const image of candidates) {
-      if (isRegistered(image) && tags.every((tag) => image.tags.includes(tag)) && image.facts.name.includes(name)) yield image;
+      if (!isRegistered(image) || !tags.every((tag) => image.tags.includes(tag)) || !image.facts.name.includes(name)) continue;
+      if (at === undefined || !isDeprecated(image.facts, at)) yield image;
     }
   }
 
   return {
-    /** Registered images only, filtered by tags (AND) and a name substring, ordered by id. */
-    async listImages(tenant: string, filter: ListFilter = {}): Promise<ImageRecord[]> {
-      const images: ImageRecord[] = [];
-      for await (const image of matchingImages(tenant, filter)) images.push(image);
-      return images;
+    /** Registered images only, filtered by tags (AND), a name substring and deprecation, in `order` (by id when absent). */
+    listImages(tenant: string, filter: ListFilter = {}, order?: ListOrder): Promise<ImageRecord[]> {
+      return listInOrder((options) => matchingImages(tenant, filter, options), order);
     },
 
-    /**
-     * One page of listImages from a position in the id order. `next` and `prev` are the positions
-     * of the pages after and before it, absent where there is none; following `next` from the first
-     * page yields every matching image once, also while images are registered or removed meanwhile.
-     */
-    async listImagesPage(tenant: string, filter: ListFilter, { limit, position }: PageRequest): Promise<ImagePage> {
-      const found: ImageRecord[] = [];
-      // One more than the page, to know whether a next page exists.
-      for await (const image of matchingImages(tenant, filter, { position, expected: limit + 1 })) {
-        if (found.push(image) > limit) break;
-      }
-      const more = found.length > limit;
-      const backward = position !== undefined && 'before' in position;
-      const images = backward ? found.slice(0, limit).reverse() : found.slice(0, limit);
-      const [first, last] = [images[0], images.at(-1)];
-      // An empty page (a position past either end) has nothing to page from: start again.
-      if (!first || !last) return { images };
-      return backward
-        ? { images, next: { after: last.id }, ...(more ? { prev: { before: first.id } } : {}) }
-        : { images, ...(more ? { next: { after: last.id } } : {}), ...(position ? { prev: { before: first.id } } : {}) };
+    /** One page of listImages from a position in its order (lib/registry/image-pages.ts). */
+    listImagesPage(tenant: string, filter: ListFilter, request: PageRequest): Promise<ImagePage> {
+      return pageInOrder((options) => matchingImages(tenant, filter, options), request);
     },
 
     async showImage(tenant: string, imageId: string): Promise<ImageRecord> {
@@ -227,6 +203,8 @@ export const createImageRegistry = ({
       let changed = 0;
       await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
         if (state.status === DELETED_STATUS) {
+          // Marked first, so the change stream says the AMI was deregistered, not that someone unregistered it.
+          await store.updateImageState(tenant, imageId, state, now());
           await withRetries(imageId, async () => {
             const image = await store.getImage(tenant, imageId);
             if (!image) return;

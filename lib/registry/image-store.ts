@@ -12,6 +12,8 @@ export interface ScanOptions {
   readonly position?: ListPosition | undefined;
   /** How many records the caller expects to take; reads are sized to it. All of them when absent. */
   readonly expected?: number | undefined;
+  /** Without a position: read from the end of the order, in descending id order. */
+  readonly descending?: boolean | undefined;
 }
 
 /** The part of an image's facts that changes after the image is made. */
@@ -55,8 +57,8 @@ export interface ImageStore {
    */
   findTenantsOfImage(imageId: string): Promise<string[]>;
   /**
-   * Sets the record's status and progress, unless the record is gone or a newer state was applied.
-   * Whether it was applied.
+   * Sets the record's status and progress, unless the record is gone, a newer state was applied,
+   * or this very state (same status, same time) was. Whether it was applied.
    */
   updateImageState(tenant: string, imageId: string, state: ImageState, now: string): Promise<boolean>;
 }

@@ -10,6 +10,8 @@ export interface ImageFacts {
   /** ISO 8601 UTC to the second; absent when the catalog does not know (the record's own time is used). */
   readonly created?: string | undefined;
   readonly updated?: string | undefined;
+  /** ISO 8601 UTC to the second: when the catalog deprecates (or deprecated) the image; absent when it does not. */
+  readonly deprecationTime?: string | undefined;
 }
 
 /**
@@ -48,3 +50,7 @@ export const blankRecord = (id: string, facts: ImageFacts, now: string): ImageRe
 
 /** Seconds precision, as upstream renders times. */
 export const isoSeconds = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
+
+/** Whether the image's deprecation time has come by `at` (ISO 8601 UTC). */
+export const isDeprecated = (facts: Pick<ImageFacts, 'deprecationTime'>, at: string): boolean =>
+  facts.deprecationTime !== undefined && facts.deprecationTime <= at;

@@ -43,8 +43,8 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
       return Item ? recordOf(Item) : undefined;
     },
 
-    async *listImages(tenant, { position, expected } = {}) {
-      const range = sortKeyRange(keyNames.SK, position);
+    async *listImages(tenant, { position, expected, descending } = {}) {
+      const range = sortKeyRange(keyNames.SK, position, descending);
       const items = queryItems(
         {
           KeyConditionExpression: `${keyNames.PK} = :pk AND ${range.condition}`,
@@ -61,8 +61,8 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
       }
     },
 
-    async *findImagesByTags(tenant, tags, { position, expected } = {}) {
-      const range = sortKeyRange(keyNames.GSI1SK, position);
+    async *findImagesByTags(tenant, tags, { position, expected, descending } = {}) {
+      const range = sortKeyRange(keyNames.GSI1SK, position, descending);
       const ids = await candidateIds(dynamoDbTagPages(table, tenant, range), tags, { forward: range.forward, pageSize });
       // The first read is sized to what the caller expects; later ones take whole batches.
       for (let start = 0, size = Math.min(BATCH_GET_LIMIT, expected ?? BATCH_GET_LIMIT); start < ids.length; start += size, size = BATCH_GET_LIMIT) {
@@ -143,8 +143,10 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
               Key: keys.image(tenant, imageId),
               UpdateExpression:
                 'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
-              // Never create a record, and never let a late report undo a newer one.
-              ConditionExpression: `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)`,
+              // Never create a record, never let a late report undo a newer one, and write a repeated report only once.
+              ConditionExpression:
+                `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt < :changedAt` +
+                ' OR (#stateChangedAt = :changedAt AND #facts.#status <> :status))',
               ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),
               ExpressionAttributeValues: { ':status': status, ':progress': progress, ':changedAt': changedAt, ':now': now, ':one': 1 },
             }),

@@ -46,7 +46,7 @@ export const keys = {
   tagIndexPartition: (tenant: string, tag: string) => `${tenantPrefix(tenant)}#${TAG}${tag}`,
   /** Whether a sort key is an image record's (the tenant partition holds nothing else today). */
   isImageSortKey: (sortKey: string) => sortKey.startsWith(IMAGE),
-  /** The tenant of an image record's GSI1SK. */
+  /** The tenant of an image record's GSI1SK, or of its PK. */
   tenantOf: (indexSortKey: string) => indexSortKey.slice(tenantPrefix('').length),
   /** The image id of an image record's SK or a tag entry's GSI1SK. */
   imageIdOf: (sortKey: string) => sortKey.slice(IMAGE.length),

@@ -8,13 +8,16 @@ export const tableDefinition = {
   partitionKey: 'PK',
   sortKey: 'SK',
   tagIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
+  // The change stream the change events are published from (lib/events/): each item before and after.
+  streamViewType: 'NEW_AND_OLD_IMAGES',
 } as const;
 
 export const createTableInput = (tableName: string): CreateTableCommandInput => {
-  const { partitionKey, sortKey, tagIndex } = tableDefinition;
+  const { partitionKey, sortKey, tagIndex, streamViewType } = tableDefinition;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: streamViewType },
     AttributeDefinitions: [partitionKey, sortKey, tagIndex.partitionKey, tagIndex.sortKey].map((AttributeName) => ({
       AttributeName,
       AttributeType: 'S',

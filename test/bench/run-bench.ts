@@ -258,6 +258,13 @@ const operationsFor = (n: number): Operation[] => {
     { name: 'list, rare + common tag', status: 200, request: () => ({ method: 'GET', path: `/images?tags=batch-${someBatch()}&tags=spark` }) },
     { name: 'list, 1 common tag (N/4 matches)', status: 200, request: () => ({ method: 'GET', path: '/images?tags=vanilla' }), heavy: n > 1_000 },
     { name: 'list, all (N)', status: 200, request: () => ({ method: 'GET', path: '/images' }), heavy: n > 100 },
+    {
+      name: 'list, 1 rare tag, newest (sort_by=-created, limit 1)',
+      status: 200,
+      request: () => ({ method: 'GET', path: `/images?tags=batch-${someBatch()}&sort_by=-created&limit=1` }),
+    },
+    { name: 'list, page of 10 by -id', status: 200, request: () => ({ method: 'GET', path: '/images?sort_by=-id&limit=10' }) },
+    { name: 'list, page of 10 by name (reads N)', status: 200, request: () => ({ method: 'GET', path: '/images?sort_by=name&limit=10' }), heavy: n > 100 },
     { name: 'register (new image)', status: 202, request: (i) => ({ method: 'POST', path: `/images/scratch-${i}`, body: { username: 'ubuntu' } }) },
     {
       name: 'tag (add 1 tag)',

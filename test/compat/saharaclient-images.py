@@ -107,6 +107,36 @@ class ImageManagerContract:
         self.assertEqual(ids(self.images.list({"name": "storm"})), [STORM])
         self.assertEqual(ids(self.images.list({"name": "spark", "tags": "3.4"})), [SPARK_34])
 
+    def test_list_sorts_by_sort_by_in_search_opts_and_leaves_out_deprecated_images_on_request(self):
+        for image_id in (SPARK_35, SPARK_34, VANILLA, STORM):
+            self.images.update_image(image_id, "ubuntu")
+        for image_id in (SPARK_35, SPARK_34, VANILLA):
+            self.images.update_tags(image_id, ["spark"])
+        # The sample catalog's creation times: vanilla 2019, storm 2020, spark 3.4 2025, spark 3.5 2026.
+        self.assertEqual(ids(self.images.list({"sort_by": "-created"})), [SPARK_35, SPARK_34, STORM, VANILLA])
+        self.assertEqual(ids(self.images.list({"sort_by": "name"})), [SPARK_34, SPARK_35, STORM, VANILLA])
+        newest = self.images.list({"tags": ["spark"], "sort_by": "-created", "limit": 1})
+        self.assertEqual(ids(newest), [SPARK_35])
+        # The sample vanilla image was deprecated in 2024.
+        self.assertEqual(self.images.get(VANILLA).metadata["deprecation_time"], "2024-06-30T00:00:00Z")
+        self.assertEqual(ids(self.images.list({"tags": ["spark"], "include_deprecated": False})), [SPARK_34, SPARK_35])
+        error = self.assertApiError(lambda: self.images.list({"sort_by": "colour"}), 400, "VALIDATION_ERROR")
+        self.assertIn("id, -id, name, -name, created, -created, updated, -updated", error.error_message)
+
+    def test_the_clients_own_pager_follows_the_markers_in_a_sorted_order(self):
+        for image_id in CATALOG:
+            self.images.update_image(image_id, "u")
+        seen, marker = [], None
+        while True:
+            query = base.get_query_string({}, limit=2, marker=marker, sort_by="name", reverse=True)
+            page = self.images._page("/images%s" % query, "images", 2)
+            seen.extend(ids(page))
+            if page.next is None:
+                break
+            marker = page.next
+        self.assertEqual(seen, [VANILLA, STORM, SPARK_35, SPARK_34, SAVING])
+        self.assertApiError(lambda: self.images._page("/images?limit=2&marker=%s" % page.prev, "images"), 400, "VALIDATION_ERROR")
+
     def test_find_and_find_unique_filter_the_list(self):
         self.images.update_image(SPARK_35, "ubuntu")
         self.images.update_image(STORM, "storm")

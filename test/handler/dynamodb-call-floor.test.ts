@@ -113,6 +113,30 @@ describe('DynamoDB calls per operation', () => {
       expect(capacityOf((await callsDuring(() => v1Client(large).list('tags=quarter'))).calls).read).toBeGreaterThan(0);
     });
 
+    it('a sorted list by tags reads only the matches: the same calls and capacity at 100 images as at 10,000', async () => {
+      for (const query of ['tags=group-3&sort_by=-created&limit=1', 'tags=quarter&sort_by=name', 'tags=quarter&tags=group-4&sort_by=-updated&limit=2']) {
+        const inSmall = await callsDuring(() => v1Client(small).list(query));
+        const inLarge = await callsDuring(() => v1Client(large).list(query));
+        expect(inLarge.result.status).toBe(200);
+        expect(idsOf(inLarge.result)).toEqual(idsOf(inSmall.result));
+        expect(countByAction(inLarge.calls)).toEqual(countByAction(inSmall.calls));
+        expect(capacityOf(inLarge.calls)).toEqual(capacityOf(inSmall.calls));
+      }
+      // The newest of 10 matches: one index query and one batch read of the 10, as the unsorted list of them.
+      const newest = await callsDuring(() => v1Client(large).list('tags=group-3&sort_by=-created&limit=1'));
+      expect(idsOf(newest.result)).toHaveLength(1);
+      expect(countByAction(newest.calls)).toEqual({ Query: 1, BatchGetItem: 1 });
+      const unsorted = await callsDuring(() => v1Client(large).list('tags=group-3'));
+      expect(capacityOf(newest.calls)).toEqual(capacityOf(unsorted.calls));
+    });
+
+    it('a page in descending id order reads from the end of the list, about one page', async () => {
+      const { result, calls } = await callsDuring(() => v1Client(large).list('sort_by=-id&limit=5'));
+      expect(idsOf(result)).toEqual(['other-09899', 'other-09898', 'other-09897', 'other-09896', 'other-09895']);
+      expect(countByAction(calls)).toEqual({ Query: 1 });
+      expect(queriesOf(calls)[0]!.input).toMatchObject({ ScanIndexForward: false, Limit: 6 });
+    });
+
     it('a list naming a rare and a common tag reads the common index no further than its first page', async () => {
       // 3,000 images carry `common`; 5 of them also `scarce`. A small tenant holds just those 5.
       const [crowded, sparse] = [newTenant(), newTenant()];

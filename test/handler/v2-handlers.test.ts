@@ -25,7 +25,7 @@ describe('v2 routes share the v1.1 operations, with the tenant from the token', 
     expect(ids(await api.list())).toEqual([]);
   });
 
-  it('filters the v2 list by repeated tags and a name, and accepts username and sort_by as upstream does', async () => {
+  it('filters the v2 list by repeated tags and a name, accepts username as upstream does, and sorts by sort_by', async () => {
     const api = v2Client(newTenant());
     for (const id of ['img-spark-35', 'img-spark-34']) await api.register(id, { username: 'u' });
     await api.replaceTags('img-spark-35', ['spark', '3.5']);
@@ -33,6 +33,7 @@ describe('v2 routes share the v1.1 operations, with the tenant from the token', 
     expect(ids(await api.list('tags=spark&tags=3.5'))).toEqual(['img-spark-35']);
     expect(ids(await api.list('name=spark-3.4'))).toEqual(['img-spark-34']);
     expect(ids(await api.list('tags=spark&username=nobody&sort_by=name'))).toEqual(['img-spark-34', 'img-spark-35']);
+    expect(ids(await api.list('tags=spark&username=nobody&sort_by=-name'))).toEqual(['img-spark-35', 'img-spark-34']);
   });
 });
 

@@ -45,7 +45,7 @@ describe('ImageRegistryStack on the open catalog', () => {
 
   it('has neither the AMI state rule nor the sync function', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 2); // and route-not-found, publish-image-changes
   });
 });
 
@@ -64,7 +64,7 @@ describe('ImageRegistryStack on a static catalog', () => {
     }
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
     template.resourceCountIs('AWS::Events::Rule', 0);
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 2); // and route-not-found, publish-image-changes
   });
 
   it('copies the catalog file into the bundle after bundling, whatever its path', () => {

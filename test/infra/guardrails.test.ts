@@ -111,7 +111,7 @@ describe('AMI sync: nothing lost silently', () => {
   });
 
   it('keeps dead letters 14 days, encrypted, over TLS only', () => {
-    expect(Object.keys(queues)).toHaveLength(2);
+    expect(Object.keys(queues)).toHaveLength(3); // and the change events' (test/infra/change-events-stack.test.ts)
     for (const [id, queue] of Object.entries(queues)) {
       expect(queue.Properties, id).toMatchObject({ MessageRetentionPeriod: 1_209_600, SqsManagedSseEnabled: true });
     }

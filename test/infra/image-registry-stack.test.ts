@@ -54,9 +54,9 @@ describe('ImageRegistryStack template', () => {
     });
   });
 
-  it('has one Node 24 arm64 function per operation, plus the not-found and the AMI sync functions, all on the ec2 catalog', () => {
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 2);
-    for (const { name } of [...operations, { name: 'route-not-found' }, { name: 'sync-ami-state' }]) {
+  it('has one Node 24 arm64 function per operation, plus the not-found, AMI sync and change publisher functions, all on the ec2 catalog', () => {
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 3);
+    for (const { name } of [...operations, { name: 'route-not-found' }, { name: 'sync-ami-state' }, { name: 'publish-image-changes' }]) {
       const [, fn] = functionOf(name);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -115,6 +115,13 @@ describe('ImageRegistryStack template', () => {
     }
     expect(actionsOf(functionOf('route-not-found')[0])).toEqual([]);
     expect(actionsOf(functionOf('sync-ami-state')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // The stream only, never the table (test/infra/change-events-stack.test.ts).
+    expect(actionsOf(functionOf('publish-image-changes')[0]).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
   });
 
   it("lets only list-images (tags) and sync-ami-state (an image's tenants) query GSI1", () => {
@@ -137,7 +144,7 @@ describe('ImageRegistryStack template', () => {
 
     it('grants ec2:DescribeImages exactly to the functions whose operation may ask the catalog', () => {
       expect(catalogCallers.length).toBeGreaterThan(0);
-      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
+      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state', 'publish-image-changes']) {
         const ec2Actions = actionsOf(template, findFunction(template, name)[0]).filter((action) => action.startsWith('ec2:'));
         expect(ec2Actions, name).toEqual(catalogCallers.includes(name) ? ['ec2:DescribeImages'] : []);
       }
@@ -149,10 +156,11 @@ describe('ImageRegistryStack template', () => {
       expect(describing).toHaveLength(catalogCallers.length);
       for (const statement of wildcards) {
         expect(statement.Effect).toBe('Allow');
+        // The change publisher's stream grant adds dynamodb:ListStreams, which takes no resource either.
         expect(
           [statement.Action]
             .flat()
-            .filter((action: string) => action !== 'ec2:DescribeImages')
+            .filter((action: string) => action !== 'ec2:DescribeImages' && action !== 'dynamodb:ListStreams')
             .sort(),
         ).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }

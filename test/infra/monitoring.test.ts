@@ -5,7 +5,7 @@ import { operations } from '../../lib/routes.ts';
 import { operationsStack, type Resource } from '../support/operations-stack.ts';
 
 const HTTP_FUNCTIONS = [...operations.map(({ name }) => name), 'route-not-found'];
-const ALL_FUNCTIONS = [...HTTP_FUNCTIONS, 'sync-ami-state'];
+const ALL_FUNCTIONS = [...HTTP_FUNCTIONS, 'sync-ami-state', 'publish-image-changes'];
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
 const alarmsOf = (resources: (type: string) => Record<string, Resource>) =>
@@ -38,8 +38,40 @@ describe('alarms', () => {
         'dynamodb-system-errors',
         'ami-state-change-delivery-dead-letters',
         'ami-sync-failed-events-dead-letters',
+        // The change events: their publisher like any function, its dead letters, its delay, what it could not read.
+        'publish-image-changes-errors',
+        'publish-image-changes-throttles',
+        'change-events-dead-letters',
+        'change-events-delay',
+        'change-events-unreadable',
       ].sort(),
     );
+  });
+
+  it('fire when the change events run behind the table, and on a stream record the publisher passed over', () => {
+    const publisher = { Ref: functionIdOf(resources, 'publish-image-changes') };
+    expect(alarms.get('change-events-delay')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'FunctionName', Value: publisher }],
+      Threshold: DEFAULT_OPERATIONS_SETTINGS.alarms.changeEventsDelaySeconds * 1000,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
+    const unreadable = alarms.get('change-events-unreadable')!;
+    expect(unreadable.Threshold).toBe(1);
+    expect(unreadable.Metrics[0].MetricStat.Metric).toEqual({
+      Namespace: 'ImageRegistry',
+      MetricName: metricDefinitions.changeRecordsUnreadable.name,
+      Dimensions: [{ Name: 'Operation', Value: 'publish-image-changes' }],
+    });
+    expect(alarms.get('change-events-dead-letters')!.Metrics[0].MetricStat.Metric).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+    });
+    expect(alarms.get('publish-image-changes-errors')).toMatchObject({ MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: publisher }] });
   });
 
   it('all notify the one SNS topic when they fire and when they recover', () => {
@@ -115,8 +147,10 @@ describe('alarms', () => {
         alarmLambdaThrottles: '4',
         alarmDynamoDbThrottledRequests: '25',
         alarmDynamoDbSystemErrors: '2',
+        alarmChangeEventsDelaySeconds: '120',
       }).resources,
     );
+    expect(custom.get('change-events-delay')!.Threshold).toBe(120_000);
     expect(custom.get('api-5xx-rate')!.Threshold).toBe(2.5);
     expect(custom.get('api-latency-p99')!.Threshold).toBe(1500);
     expect(custom.get('list-images-errors')!.Threshold).toBe(3);

@@ -6,10 +6,11 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../infra/function-bundling.ts';
 import { ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
+import { PUBLISHER_FUNCTION } from '../../lib/events/change-events.ts';
 import { operations } from '../../lib/routes.ts';
 
-/** Every Lambda function the stack deploys: one per operation of the route table, and `$default`'s. */
-export const functionNames = (): string[] => [...operations.map((operation) => operation.name), ROUTE_NOT_FOUND];
+/** Every Lambda function the stack deploys: one per operation of the route table, `$default`'s, and the change events' publisher. */
+export const functionNames = (): string[] => [...operations.map((operation) => operation.name), ROUTE_NOT_FOUND, PUBLISHER_FUNCTION];
 
 const functionEntry = (name: string) => fileURLToPath(new URL(`../../functions/${name}.ts`, import.meta.url));
 

@@ -38,6 +38,13 @@ describe('static catalog', () => {
   it('the shipped sample catalog loads', async () => {
     const catalog = loadStaticCatalog(new URL('../../infra/local/sample-catalog.json', import.meta.url).pathname);
     expect(await catalog.describeImage('spark-3.5-ubuntu-22.04')).toMatchObject({ status: 'ACTIVE' });
+    expect(await catalog.describeImage('vanilla-2.7.1-centos-7')).toMatchObject({ deprecationTime: '2024-06-30T00:00:00Z' });
+  });
+
+  it('knows a deprecation time, to the second, and refuses one that is not a UTC time', async () => {
+    const catalog = createStaticCatalog({ images: [{ id: 'old', name: 'Old', deprecationTime: '2024-06-30T00:00:00.250Z' }] });
+    await expect(catalog.describeImage('old')).resolves.toMatchObject({ deprecationTime: '2024-06-30T00:00:00Z' });
+    expect(() => createStaticCatalog({ images: [{ id: 'old', name: 'Old', deprecationTime: 'next year' }] })).toThrow(/deprecationTime/);
   });
 });
 
