@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
-import type { OperationName, operations } from '../routes.ts';
+import { type Operation, type OperationName, operations } from '../routes.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
+import { callerSettingsFromEnv } from './caller-identity.ts';
 import { instrumentHttp } from './instrumented-http-handler.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
@@ -13,7 +14,8 @@ import { contracts, type OperationContract } from './operation-contracts.ts';
 import { requestUrlOf } from './request-url.ts';
 import type { responseSchemas } from './response-schemas.ts';
 
-const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
+// Read once, at a cold start: the tenant claim, the scopes, the service callers and machine clients.
+const callerSettings = callerSettingsFromEnv();
 
 type Contract<N extends OperationName> = (typeof contracts)[N];
 type Paths<N extends OperationName> = Extract<(typeof operations)[number], { name: N }>['routes'][number]['path'];
@@ -43,10 +45,11 @@ export type SuccessBody<N extends OperationName> = Contract<N>['success'] extend
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
+  const { access } = (operations as readonly Operation[]).find((candidate) => candidate.name === operation)!;
   const stack = middy<ApiEvent, ApiResult, Error, Context>()
     .use(openStackApiVersion())
     .use(errorRenderer())
-    .use(tenantAuth({ claim: tenantClaim }))
+    .use(tenantAuth({ settings: callerSettings, access }))
     .use(supportedApiVersion())
     .use(requestInput(contract))
     .use(jsonResponse())
