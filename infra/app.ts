@@ -1,9 +1,10 @@
 /** The CDK app: `npx cdk synth`, `npx cdk deploy`. Settings come from context (cdk.json or -c). */
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { parseAmiOwners } from '../lib/catalog/ami-owners.ts';
-import { DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import { amiSweepScheduleFromContext } from './ami-sweep.ts';
+import { callerSettingsFromContext } from './caller-settings.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
 import { operationsSettingsFromContext } from './operations-settings.ts';
@@ -17,8 +18,11 @@ const context = (key: string) => {
 };
 
 const PLACEHOLDER_ISSUER = 'https://issuer.invalid/';
-const jwtIssuer = context('jwtIssuer') || PLACEHOLDER_ISSUER;
+// serviceCallers, clientTenants, userPool: checked here, so a malformed entry fails the synth.
+const callers = callerSettingsFromContext((key) => app.node.tryGetContext(key));
+const jwtIssuer = context('jwtIssuer') || (callers.userPool ? undefined : PLACEHOLDER_ISSUER);
 const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry', {
+  ...callers,
   jwtIssuer,
   jwtAudience: (context('jwtAudience') || 'image-registry')
     .split(',')

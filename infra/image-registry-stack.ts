@@ -6,21 +6,22 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
 import { DEFAULT_AMI_OWNERS, parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
 import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
-import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from './access-scopes.ts';
 import { AmiSweep, amiSweepScheduleFromContext } from './ami-sweep.ts';
 import { applyStageSettings } from './api-stage-settings.ts';
+import { type CallerSettings, callerEnvironment } from './caller-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { functionBundling, functionDefines } from './function-bundling.ts';
@@ -28,11 +29,13 @@ import { ImageChangeEvents } from './image-change-events.ts';
 import { Monitoring } from './monitoring.ts';
 import { acknowledgeDescribeImagesWildcard, acknowledgeNagFindings, acknowledgeNoDeadLetterQueue, acknowledgeTracingWildcard } from './nag-acknowledgements.ts';
 import { DEFAULT_OPERATIONS_SETTINGS, type OperationsSettings, reservedConcurrencyFor } from './operations-settings.ts';
+import { RegistryUserPool } from './registry-user-pool.ts';
+import { ServiceApi } from './service-api.ts';
 
-export interface ImageRegistryStackProps extends StackProps {
-  /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...). */
-  readonly jwtIssuer: string;
-  /** Accepted `aud` (or `client_id`) values. */
+export interface ImageRegistryStackProps extends StackProps, CallerSettings {
+  /** The JWT issuer the HTTP API trusts (an OIDC provider: Cognito, Keycloak, Auth0...); required unless `userPool`. */
+  readonly jwtIssuer?: string;
+  /** Accepted `aud` (or `client_id`) values; clientTenants' client ids are accepted too. */
   readonly jwtAudience: readonly string[];
   /** The claim that names the caller's tenant. */
   readonly tenantClaim: string;
@@ -85,6 +88,8 @@ export class ImageRegistryStack extends Stack {
   readonly api: HttpApi;
   readonly changeEvents: ImageChangeEvents;
   readonly monitoring: Monitoring;
+  /** The same routes and functions for IAM-signed callers (infra/service-api.ts). */
+  readonly serviceApi: ServiceApi;
 
   constructor(scope: Construct, id: string, props: ImageRegistryStackProps) {
     super(scope, id, props);
@@ -118,6 +123,7 @@ export class ImageRegistryStack extends Stack {
       TENANT_CLAIM: props.tenantClaim,
       REGISTRY_CATALOG: catalog.kind === 'static' ? `${LAMBDA_TASK_ROOT}/${STATIC_CATALOG_IN_BUNDLE}` : catalog.kind,
       METRICS_NAMESPACE: settings.metricsNamespace,
+      ...callerEnvironment(props, props.accessScopes),
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
     // Checked at synth, so a wrong owner fails the deploy rather than every lookup.
@@ -153,8 +159,12 @@ export class ImageRegistryStack extends Stack {
       return fn;
     };
 
-    const authorizer = new HttpJwtAuthorizer('Jwt', props.jwtIssuer, {
-      jwtAudience: [...props.jwtAudience],
+    const userPool = props.userPool && new RegistryUserPool(this, 'UserPool', { scopes: props.accessScopes ?? DEFAULT_ACCESS_SCOPES, ...props.userPool });
+    const jwtIssuer = userPool?.issuer ?? props.jwtIssuer;
+    if (!jwtIssuer) throw new Error('ImageRegistryStack: give jwtIssuer, or userPool to have the stack make one');
+    const authorizer = new HttpJwtAuthorizer('Jwt', jwtIssuer, {
+      // A Cognito access token has no aud: API Gateway matches its client_id against the audience.
+      jwtAudience: [...new Set([...props.jwtAudience, ...(props.clientTenants?.keys() ?? [])])],
       identitySource: [`$request.header.${props.tokenHeader ?? 'X-Auth-Token'}`],
     });
     const notFound = makeFunction('route-not-found');
@@ -167,9 +177,11 @@ export class ImageRegistryStack extends Stack {
       defaultIntegration: new HttpLambdaIntegration('RouteNotFound', notFound),
     });
 
+    const functions = new Map<string, NodejsFunction>();
     for (const operation of operations as readonly Operation[]) {
       const describesAmis = catalog.kind === 'ec2' && operation.callsCatalog;
       const fn = makeFunction(operation.name, { describesAmis });
+      functions.set(operation.name, fn);
       this.monitoring.watchFunction(fn, operation.name);
       acknowledgeNoDeadLetterQueue(fn, 'api');
       this.grantTableAccess(fn, operation);
@@ -186,6 +198,8 @@ export class ImageRegistryStack extends Stack {
       }
     }
 
+    this.serviceApi = new ServiceApi(this, 'ServiceApi', { functions, notFound });
+
     if (catalog.kind === 'ec2') {
       const sync = makeFunction('sync-ami-state', { timeout: Duration.minutes(1) });
       this.addAmiStateSync(sync);
@@ -198,9 +212,14 @@ export class ImageRegistryStack extends Stack {
       new CfnOutput(this, 'AmiSyncFunctionName', { value: sync.functionName });
       new CfnOutput(this, 'AmiSweepFunctionName', { value: sweep.functionName });
     }
+    // Both APIs' stages get the same settings, each with its own access log.
+    const stageSettings = { tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle };
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
-    applyStageSettings(this.api, { accessLogs, tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle });
+    applyStageSettings(this.api, { accessLogs, ...stageSettings });
+    const serviceAccessLogs = new LogGroup(this, 'ServiceApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    applyStageSettings(this.serviceApi.api, { accessLogs: serviceAccessLogs, ...stageSettings });
     this.monitoring.watchApi(this.api);
+    this.monitoring.watchApi(this.serviceApi.api, 'service-api');
     this.monitoring.watchTable(this.table);
     this.changeEvents = new ImageChangeEvents(this, 'ChangeEvents', {
       table: this.table,
@@ -216,6 +235,16 @@ export class ImageRegistryStack extends Stack {
       description: 'Base URL; the API is under /v1.1/{tenant_id} and /v2, the image service (Glance v2) under /image',
     });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  /** Lets `grantee` (a role, user or group of this CDK app) invoke the service API's read routes. */
+  grantRead(grantee: IGrantable) {
+    this.serviceApi.grantRead(grantee);
+  }
+
+  /** Lets `grantee` invoke every route of the service API. */
+  grantWrite(grantee: IGrantable) {
+    this.serviceApi.grantWrite(grantee);
   }
 
   /** DescribeImages has no resource-level permissions: the resource is always `*`. */

@@ -51,6 +51,55 @@ export const acknowledgeChangeEventFindings = ({ publisher }: { publisher: ICons
 };
 
 /**
+ * A granular finding's id names the resource as cdk-nag flattens it: `Fn::Join` joined, a `Ref`
+ * as `<LogicalId>` (pseudo parameters too: `<AWS::AccountId>`), a `Fn::GetAtt` as `<Id.Attr>`.
+ */
+const flattenedResource = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const node = value as Record<string, unknown>;
+  if (Array.isArray(node['Fn::Join'])) {
+    const [delimiter, items] = node['Fn::Join'] as [string, unknown[]];
+    return items.map(flattenedResource).join(delimiter);
+  }
+  if (node.Ref !== undefined) return `<${flattenedResource(node.Ref)}>`;
+  if (Array.isArray(node['Fn::GetAtt'])) return `<${(node['Fn::GetAtt'] as unknown[]).map(flattenedResource).join('.')}>`;
+  return JSON.stringify(value);
+};
+
+/**
+ * The service API's managed policies name each route by method and path, its path parameters as
+ * wildcards (`.../*\/GET/v1.1/*\/images/*`): an execute-api ARN names a request path, and a
+ * tenant or an image id in it can be anything. The stage is a wildcard too (there is one, `$default`).
+ * Each route's resource is acknowledged by name, so any other wildcard still fails the synth.
+ */
+export const acknowledgeServiceApiRoutes = (policy: IConstruct, routeArns: readonly string[]) => {
+  const stack = Stack.of(policy);
+  for (const arn of routeArns) {
+    Validations.of(policy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${flattenedResource(stack.resolve(arn))}]`,
+      reason:
+        'execute-api:Invoke on one route of this API, named by method and path; the wildcards stand for the stage and ' +
+        'the path parameters (tenant, image id), which no policy can enumerate. The tenant a caller acts for is ' +
+        'decided by the functions from serviceCallers, not by the path.',
+    });
+  }
+};
+
+/**
+ * The optional user pool (userPool=create) serves machine clients with the client-credentials grant.
+ * The Plus plan's threat protection watches user sign-ins, and the pool has none (no sign-up; users
+ * an operator adds must use MFA); the plan is paid per user.
+ */
+export const acknowledgeUserPoolFeaturePlan = (pool: IConstruct) => {
+  Validations.of(pool).acknowledge({
+    id: 'AwsSolutions-COG8',
+    reason:
+      "The pool issues client-credentials tokens to machine clients; the Plus plan's threat protection guards " +
+      'user sign-ins, of which there are none (self sign-up is off, MFA is required). The Essentials plan serves it.',
+  });
+};
+
+/**
  * Lambda's active tracing grants xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
  * resource-level permissions: the statement's resource is `*`, on every function.
  */

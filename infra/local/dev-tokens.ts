@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
-import { TENANT_PATTERN } from '../../lib/http/middleware/tenant-auth.ts';
+import { isValidTenant } from '../../lib/tenant-id.ts';
 
 export interface DevToken {
   readonly token: string;
@@ -30,7 +30,7 @@ export const parseDevTokens = (setting: string): DevToken[] => {
         throw new Error(`REGISTRY_DEV_TOKENS: '${pair}' is not token=tenant or token=tenant:read`);
       }
       if (!TOKEN_PATTERN.test(token)) throw new Error(`REGISTRY_DEV_TOKENS: in '${pair}', a token is 1-512 visible ASCII characters without spaces`);
-      if (!TENANT_PATTERN.test(tenant)) throw new Error(`REGISTRY_DEV_TOKENS: in '${pair}', '${tenant}' is not a tenant (letters, digits and . _ : @ -)`);
+      if (!isValidTenant(tenant)) throw new Error(`REGISTRY_DEV_TOKENS: in '${pair}', '${tenant}' is not a tenant (letters, digits and . _ : @ -)`);
       return readOnly ? { token, tenant, readOnly } : { token, tenant };
     });
   if (tokens.length === 0) throw new Error('REGISTRY_DEV_TOKENS is set but names no token');
@@ -39,7 +39,7 @@ export const parseDevTokens = (setting: string): DevToken[] => {
 
 const devTokenFile = z.strictObject({
   token: z.string().regex(TOKEN_PATTERN, 'must be 1-512 visible ASCII characters without spaces'),
-  tenant: z.string().regex(TENANT_PATTERN, 'must be a tenant: letters, digits and . _ : @ -'),
+  tenant: z.string().refine(isValidTenant, 'must be a tenant: letters, digits and . _ : @ -'),
   readOnly: z.boolean().optional(),
 });
 

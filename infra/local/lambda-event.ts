@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { APIGatewayEventRequestContextIAMAuthorizer, Context } from 'aws-lambda';
 import type { ApiEvent } from '../../lib/http/api-types.ts';
 import { FUNCTION_TIMEOUT_MS } from '../../lib/time-budget.ts';
 
@@ -13,8 +13,12 @@ export interface EventRequest {
   readonly pathParameters?: Record<string, string> | undefined;
   readonly claims?: Record<string, string> | undefined;
   readonly scopes?: string[] | undefined;
+  /** A signed caller, as API Gateway's IAM authorization reports it; the event then carries no JWT. */
+  readonly iam?: IamCaller | undefined;
   readonly sourceIp?: string;
 }
+
+export type IamCaller = APIGatewayEventRequestContextIAMAuthorizer['iam'];
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,7 +30,7 @@ const queryStringParameters = (rawQueryString: string) => {
   return Object.keys(joined).length > 0 ? joined : undefined;
 };
 
-/** An API Gateway HTTP API (payload format 2.0) event, as API Gateway builds it after its JWT authorizer. */
+/** An API Gateway HTTP API (payload format 2.0) event, as API Gateway builds it after its JWT authorizer or IAM authorization. */
 export const buildApiEvent = (request: EventRequest): ApiEvent => {
   const now = new Date();
   let body: string | undefined;
@@ -56,11 +60,9 @@ export const buildApiEvent = (request: EventRequest): ApiEvent => {
     stage: '$default',
     time: now.toISOString(),
     timeEpoch: now.getTime(),
-    authorizer: {
-      principalId: '',
-      integrationLatency: 0,
-      jwt: { claims: request.claims ?? {}, scopes: request.scopes ?? [] },
-    },
+    authorizer: request.iam
+      ? { iam: request.iam }
+      : { principalId: '', integrationLatency: 0, jwt: { claims: request.claims ?? {}, scopes: request.scopes ?? [] } },
   } satisfies ApiEvent['requestContext'];
   return {
     version: '2.0',

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { apiErrors, HttpError } from '../../lib/http/api-errors.ts';
 import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { renderError } from '../../lib/http/proxy-result.ts';
 import { matchRoute } from '../../lib/routes.ts';
-import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../access-scopes.ts';
+import { type DevIamKey, iamCallerOf } from './dev-iam-keys.ts';
 import type { DevToken } from './dev-tokens.ts';
 import { buildApiEvent, lambdaContext } from './lambda-event.ts';
+import { isSigV4Signed, verifySigV4 } from './sigv4-verifier.ts';
 
 type LambdaHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
@@ -37,8 +39,10 @@ export interface LocalFrontOptions {
   readonly tokens: readonly DevToken[];
   /** The claim the functions read the tenant from (TENANT_CLAIM). */
   readonly tenantClaim: string;
-  /** The scope names put on the development tokens; only their presence matters locally. */
+  /** The scope names put on the development tokens; the functions check them (READ_SCOPE / WRITE_SCOPE). */
   readonly scopes?: AccessScopes;
+  /** Development access keys: a request signed with one (SigV4) stands for its role, as on the service API. */
+  readonly iamKeys?: readonly DevIamKey[];
 }
 
 const readBody = (request: IncomingMessage) =>
@@ -70,11 +74,13 @@ const send = (response: ServerResponse, result: ApiResult) => {
 };
 
 /**
- * The local stand-in for API Gateway: matches the route table, checks the development token the
- * way the JWT authorizer would, builds the same payload 2.0 event and invokes the same handler.
+ * The local stand-in for API Gateway, both APIs on one port: matches the route table, checks the
+ * development token the way the JWT authorizer would, or a SigV4 signature the way IAM
+ * authorization would, builds the same payload 2.0 event and invokes the same handler.
  */
-export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_SCOPES }: LocalFrontOptions): Server => {
+export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_SCOPES, iamKeys = [] }: LocalFrontOptions): Server => {
   const tokenOwners = new Map(tokens.map((devToken) => [devToken.token, devToken]));
+  const keysById = new Map(iamKeys.map((key) => [key.accessKeyId, key]));
 
   const serve = async (request: IncomingMessage, response: ServerResponse) => {
     // Split by hand: URL parsing rejects or rewrites request targets such as `//v1.1/...`.
@@ -93,14 +99,38 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       const event = buildApiEvent({ ...common, body: Buffer.alloc(0), routeKey: '$default' });
       return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND)));
     }
+    const { operation, route, pathParameters } = match;
+    const routed = { ...common, routeKey: `${route.method} ${route.path}`, pathParameters };
+    const invoke = async (event: ApiEvent) => {
+      const handler = await loadHandler(operation.name);
+      send(response, await handler(event, lambdaContext(operation.name)));
+    };
+    /** The body, up to API Gateway's limit; undefined when it is over it, the 413 sent. */
+    const bodyOrRefusal = async () => {
+      const body = await readBody(request);
+      if (body === undefined)
+        send(response, renderError(new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`), randomUUID()));
+      return body;
+    };
+    if (isSigV4Signed(headers)) {
+      // As the service API: IAM authorization vouches for the signer; the function maps its role (serviceCallers).
+      // A signature covers the body's hash, so a signed request's body is read to check it.
+      const body = await bodyOrRefusal();
+      if (body === undefined) return;
+      const verdict = await verifySigV4({ method, rawPath, rawQueryString, headers, body }, keysById);
+      if (!verdict.ok) return send(response, renderError(new HttpError(apiErrors.invalidSignature, verdict.reason), randomUUID()));
+      return invoke(buildApiEvent({ ...routed, body, iam: iamCallerOf(verdict.key) }));
+    }
     const token = tokenOf(headers);
     const owner = token ? tokenOwners.get(token) : undefined;
     if (owner === undefined) {
-      const error = new HttpError(apiErrors.unauthorized, 'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer');
+      const error = new HttpError(
+        apiErrors.unauthorized,
+        'Authentication required: send a valid token as X-Auth-Token or Authorization: Bearer, or sign the request (SigV4)',
+      );
       return send(response, renderError(error, randomUUID()));
     }
     const { tenant } = owner;
-    const { operation, route, pathParameters } = match;
     // As the JWT authorizer's authorizationScopes: the route's scope, checked before the function runs.
     const granted = owner.readOnly ? [scopes.read] : [scopes.read, scopes.write];
     if (!granted.includes(scopes[operation.access])) {
@@ -108,21 +138,9 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       return send(response, renderError(error, randomUUID()));
     }
     // Only a caller the token admits gets its body read, up to API Gateway's limit.
-    const body = await readBody(request);
-    if (body === undefined) {
-      const error = new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
-      return send(response, renderError(error, randomUUID()));
-    }
-    const event = buildApiEvent({
-      ...common,
-      body,
-      routeKey: `${route.method} ${route.path}`,
-      pathParameters,
-      claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant },
-      scopes: granted,
-    });
-    const handler = await loadHandler(operation.name);
-    send(response, await handler(event, lambdaContext(operation.name)));
+    const body = await bodyOrRefusal();
+    if (body === undefined) return;
+    await invoke(buildApiEvent({ ...routed, body, claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant }, scopes: granted }));
   };
 
   const server = createServer((request, response) => {

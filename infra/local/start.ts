@@ -5,11 +5,14 @@
 import { once } from 'node:events';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseServiceCallers } from '../../lib/caller-mappings.ts';
 import { operations } from '../../lib/routes.ts';
+import { parseDevIamKeys } from './dev-iam-keys.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
 import { DynamoDbLocalUnavailableError, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { deliveryFromSetting, startLocalChangeEvents } from './local-change-events.ts';
 import { createLocalFront, loadHandler, ROUTE_NOT_FOUND } from './local-front.ts';
+import { signedExample } from './signed-example.ts';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url));
 const env = process.env;
@@ -31,6 +34,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT '${env.PORT}
 const tokens = (() => {
   try {
     return env.REGISTRY_DEV_TOKENS ? parseDevTokens(env.REGISTRY_DEV_TOKENS) : [defaultDevToken(dataDir)];
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+})();
+
+// IAM-signed callers (docs/callers.md): the keys stand for roles; the functions map roles to tenants.
+const [iamKeys, serviceCallers] = (() => {
+  try {
+    return [
+      env.REGISTRY_DEV_IAM_KEYS ? parseDevIamKeys(env.REGISTRY_DEV_IAM_KEYS) : [],
+      parseServiceCallers(env.REGISTRY_SERVICE_CALLERS, 'REGISTRY_SERVICE_CALLERS'),
+    ] as const;
   } catch (error) {
     return fail((error as Error).message);
   }
@@ -72,7 +87,7 @@ try {
 // The table's change events, as the stack publishes them to EventBridge (docs/events.md).
 const changeEvents =
   eventsSetting === 'off' ? undefined : await startLocalChangeEvents({ endpoint: dynamoDb.endpoint, streamArn, deliver: deliveryFromSetting(eventsSetting) });
-const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM });
+const server = createLocalFront({ tokens, tenantClaim: env.TENANT_CLAIM, iamKeys });
 server.listen(port, host);
 try {
   await once(server, 'listening');
@@ -95,6 +110,7 @@ console.log(`Image registry (Sahara image registry API v1.1 and v2) is ready.
   data:     ${dataDir === undefined ? 'in memory (REGISTRY_DATA_DIR=memory)' : relative(process.cwd(), dataDir) || dataDir}
   catalog:  ${catalogText}
   events:   ${eventsSetting === 'print' ? 'each change printed below, as EventBridge delivers it (REGISTRY_EVENTS)' : eventsSetting === 'off' ? 'off (REGISTRY_EVENTS=off)' : `each change handed to: ${eventsSetting}`}
+${signedExample(iamKeys, serviceCallers, base)}
 
 Try:
   curl -s -X POST -H 'X-Auth-Token: ${first!.token}' -H 'Content-Type: application/json' \\

@@ -69,8 +69,11 @@ const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>
 };
 
 /** The error cases of the HTTP edge (lib/http/middleware/, the authorizer), by what a route has. */
-const edgeErrors = (route: Route, contract: OperationContract): ErrorCase[] => [
+const edgeErrors = (operation: Operation, route: Route, contract: OperationContract): ErrorCase[] => [
   apiErrors.unauthorized,
+  apiErrors.missingScope,
+  apiErrors.unknownCaller,
+  ...(operation.access === 'write' ? [apiErrors.readOnlyCaller] : []),
   ...(route.path.includes('{tenant_id}') ? [apiErrors.tenantMismatch] : []),
   ...(route.version === '2' ? [apiErrors.unknownQueryParameter, apiErrors.malformedApiVersion, apiErrors.unsupportedApiVersion] : []),
   ...(contract.body ? [apiErrors.invalidBody, apiErrors.malformedBody, apiErrors.unsupportedContentType, apiErrors.bodyTooLarge] : []),
@@ -113,7 +116,7 @@ const pathParameters = (route: Route) =>
     name,
     in: 'path',
     required: true,
-    description: name === 'tenant_id' ? "The token's tenant" : 'The image id (percent-encoded; never contains /)',
+    description: name === 'tenant_id' ? "The caller's tenant: its token's, or its role's (serviceCallers)" : 'The image id (percent-encoded; never contains /)',
     schema: { type: 'string', minLength: 1 },
   }));
 
@@ -197,7 +200,7 @@ const describeRoute = (operation: Operation, route: Route) => {
       headers: successHeaders(route, responseName !== undefined),
       ...(responseName ? { content: { 'application/json': { schema: { $ref: `${COMPONENTS}${responseName}` } } } } : {}),
     },
-    ...errorResponses([...edgeErrors(route, contract), ...contract.errors], route),
+    ...errorResponses([...edgeErrors(operation, route, contract), ...contract.errors], route),
   };
   return {
     operationId: operationIdOf(operation, route),
@@ -227,7 +230,7 @@ export const buildOpenApiDocument = (version: string) => {
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     servers: [{ url: 'http://127.0.0.1:8386', description: 'npm start' }],
-    security: [{ authToken: [] }, { bearer: [] }],
+    security: [{ authToken: [] }, { bearer: [] }, { sigv4: [] }],
     tags: [
       { name: 'v1.1', description: "Sahara API v1.1: the tenant in the path must be the token's" },
       { name: 'v2', description: "Sahara API v2: the tenant comes from the token (and, on the paths that name it, must be the token's)" },
@@ -238,6 +241,14 @@ export const buildOpenApiDocument = (version: string) => {
       securitySchemes: {
         authToken: { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'What python-saharaclient sends' },
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        sigv4: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            'AWS Signature Version 4 (service execute-api) by an IAM role of serviceCallers: the service API in AWS (ServiceApiUrl), the same port locally',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+        },
       },
       schemas: { ...namedSchemas('input', byName(requestSchemaNames)), ...namedSchemas('output', byName(responseSchemaNames)) },
     },

@@ -15,9 +15,20 @@ export interface ErrorCase {
  */
 export const apiErrors = {
   // Authentication and tenancy (lib/http/middleware/tenant-auth.ts, the authorizer or the local front).
-  unauthorized: { status: 401, errorName: 'UNAUTHORIZED', when: 'the token is missing, unknown or names no tenant' },
+  unauthorized: { status: 401, errorName: 'UNAUTHORIZED', when: 'no token and no signature, an unknown token, or a token that names no tenant and no client' },
   tenantMismatch: { status: 403, errorName: 'FORBIDDEN', when: "the path's tenant is not the token's" },
   missingScope: { status: 403, errorName: 'FORBIDDEN', when: 'the token lacks the read or write scope the route needs' },
+  unknownCaller: {
+    status: 403,
+    errorName: 'FORBIDDEN',
+    when: 'an IAM caller that is not a role of serviceCallers, or a token naming no tenant whose client_id is not in clientTenants',
+  },
+  readOnlyCaller: { status: 403, errorName: 'FORBIDDEN', when: 'a change by a service caller whose access is read' },
+  invalidSignature: {
+    status: 403,
+    errorName: 'FORBIDDEN',
+    when: 'a SigV4 signature that does not verify, is more than 5 minutes off, or is by an unknown key (local front; API Gateway answers in its own body)',
+  },
   // The request line and headers.
   routeNotFound: { status: 404, errorName: 'NOT_FOUND', when: 'no route has this path' },
   methodNotAllowed: { status: 405, errorName: 'METHOD_NOT_ALLOWED', when: 'the path exists but not with this method' },

@@ -1,8 +1,17 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type {
+  APIGatewayEventRequestContextIAMAuthorizer,
+  APIGatewayEventRequestContextJWTAuthorizer,
+  APIGatewayEventRequestContextV2WithAuthorizer,
+  APIGatewayProxyEventV2WithRequestContext,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
+
+/** What the authorizer vouched for: a JWT's claims and scopes (the users' API) or an IAM caller (the service API). */
+type Authorizer = Partial<APIGatewayEventRequestContextJWTAuthorizer> & Partial<APIGatewayEventRequestContextIAMAuthorizer>;
 
 /** The API Gateway HTTP API (payload 2.0) event, with what the middleware stack read from it. */
-export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer & {
-  /** Set by tenantAuth: the tenant of the caller's token. */
+export type ApiEvent = APIGatewayProxyEventV2WithRequestContext<APIGatewayEventRequestContextV2WithAuthorizer<Authorizer>> & {
+  /** Set by tenantAuth: the tenant the caller acts for. */
   tenant?: string;
   /** Set by requestInput: the validated body and query. */
   input?: { body: unknown; query: unknown };

@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { OutOfTimeError } from '../registry/errors.ts';
-import type { OperationName, operations } from '../routes.ts';
+import { type Operation, type OperationName, operations } from '../routes.ts';
 import { BACKSTOP_MS } from '../time-budget.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
+import { callerSettingsFromEnv } from './caller-identity.ts';
 import { instrumentHttp } from './instrumented-http-handler.ts';
 import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
@@ -16,7 +17,8 @@ import { contracts, type OperationContract } from './operation-contracts.ts';
 import { requestUrlOf } from './request-url.ts';
 import type { responseSchemas } from './response-schemas.ts';
 
-const tenantClaim = process.env.TENANT_CLAIM || 'tenant_id';
+// Read once, at a cold start: the tenant claim, the scopes, the service callers and machine clients.
+const callerSettings = callerSettingsFromEnv();
 
 type Contract<N extends OperationName> = (typeof contracts)[N];
 type Paths<N extends OperationName> = Extract<(typeof operations)[number], { name: N }>['routes'][number]['path'];
@@ -49,11 +51,12 @@ const outOfTime = { timeoutEarlyInMillis: BACKSTOP_MS, timeoutEarlyResponse: () 
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
+  const { access } = (operations as readonly Operation[]).find((candidate) => candidate.name === operation)!;
   const stack = middy<ApiEvent, ApiResult, Error, Context>(outOfTime)
     .use(openStackApiVersion())
     .use(errorRenderer())
     .use(responseEncoding())
-    .use(tenantAuth({ claim: tenantClaim }))
+    .use(tenantAuth({ settings: callerSettings, access }))
     .use(supportedApiVersion())
     .use(requestInput(contract))
     .use(jsonResponse())

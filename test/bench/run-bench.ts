@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import type { ApiEvent, ApiResult } from '../../lib/http/api-types.ts';
 import { matchRoute } from '../../lib/routes.ts';
 import { createDocumentClient, type DynamoDbCall, dynamoDbCallChannel } from '../../lib/store/dynamodb-client.ts';
@@ -205,6 +206,7 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
     routeKey: `${match.route.method} ${match.route.path}`,
     pathParameters: match.pathParameters,
     claims: { sub: 'bench', tenant_id: tenant },
+    scopes: [DEFAULT_ACCESS_SCOPES.read, DEFAULT_ACCESS_SCOPES.write],
   });
   const context = lambdaContext(match.operation.name);
   const calls: DynamoDbCall[] = [];

@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { lambdaContext } from '../../infra/local/lambda-event.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { withDeadline } from '../../lib/deadline.ts';
 import { httpHandler } from '../../lib/http/http-handler.ts';
 import { ConcurrentUpdateError, StaleRecordError } from '../../lib/registry/errors.ts';
@@ -18,6 +19,8 @@ beforeEach(() => {
   proxy.clear();
   proxy.reset();
 });
+
+const DEFAULT_SCOPES = [DEFAULT_ACCESS_SCOPES.read, DEFAULT_ACCESS_SCOPES.write];
 
 /** Time the test gives each invocation: less than one SDK attempt against a hung service (2.5 s) takes. */
 const TIMEOUT_MS = 2_000;
@@ -123,7 +126,7 @@ describe('the last resort: work that does not stop at its deadline', () => {
         rawQueryString: '',
         headers: {},
         pathParameters: { tenant_id: tenant, image_id: 'img-spark-35' },
-        requestContext: { requestId: 'r-stuck', authorizer: { jwt: { claims: { tenant_id: tenant }, scopes: [] } } },
+        requestContext: { requestId: 'r-stuck', authorizer: { jwt: { claims: { tenant_id: tenant }, scopes: [...DEFAULT_SCOPES] } } },
         isBase64Encoded: false,
       } as never,
       lambdaContext('show-image', 1_000),

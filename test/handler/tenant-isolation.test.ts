@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ApiAnswer, callApi, v1Client } from '../support/api.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
+import { type ApiAnswer, callApi, clientTokenOf, roleCallerOf, type TestCaller, tokenOf, v1Client } from '../support/api.ts';
 import { newTenant } from '../support/fixtures.ts';
+import { newClientTenant, newServiceTenant } from '../support/machine-callers.ts';
 import { routeCalls } from '../support/route-calls.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
@@ -44,6 +46,32 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
 
 const sorted = (values: Iterable<string>) => [...values].sort();
 
+/**
+ * A tenant and who acts for it: a token naming it, a machine client mapped to it (clientTenants),
+ * or IAM roles mapped to it (serviceCallers). Reads go through the reader, changes the writer.
+ */
+interface Party {
+  readonly tenant: string;
+  readonly writer: TestCaller;
+  readonly reader: TestCaller;
+}
+
+const CALLER_KINDS = ['token', 'client', 'iam'] as const;
+type CallerKind = (typeof CALLER_KINDS)[number];
+
+const newParty = (kind: CallerKind): Party => {
+  if (kind === 'iam') {
+    const { tenant, writerRole, readerRole } = newServiceTenant();
+    return { tenant, writer: roleCallerOf(writerRole), reader: roleCallerOf(readerRole) };
+  }
+  if (kind === 'client') {
+    const { tenant, clientId } = newClientTenant();
+    return { tenant, writer: clientTokenOf(clientId), reader: clientTokenOf(clientId, [DEFAULT_ACCESS_SCOPES.read]) };
+  }
+  const tenant = newTenant();
+  return { tenant, writer: tokenOf(tenant), reader: tokenOf(tenant, [DEFAULT_ACCESS_SCOPES.read]) };
+};
+
 /** What the tenant should see of one image, per its own operations only. */
 const expectedView = (id: string, entry: ModelImage) => ({ id, username: entry.username, description: entry.description, tags: sorted(entry.tags) });
 const actualView = (rendered: { id: string; username: string; description: string; tags: string[] }) => ({
@@ -54,8 +82,8 @@ const actualView = (rendered: { id: string; username: string; description: strin
 });
 
 /** Applies one operation through the handlers and to the model, and checks the answer against the model. */
-const step = async (tenant: string, model: Model, op: Operation) => {
-  const api = v1Client(tenant);
+const step = async ({ tenant, writer, reader }: Party, model: Model, op: Operation) => {
+  const api = v1Client(tenant, op.kind === 'show' || op.kind === 'list' ? reader : writer);
   const current = 'image' in op ? model.get(op.image) : undefined;
   switch (op.kind) {
     case 'register': {
@@ -93,12 +121,12 @@ const step = async (tenant: string, model: Model, op: Operation) => {
       return;
     }
     case 'list':
-      await expectListEqualsModel(tenant, model, op.tags, op.sortBy);
+      await expectListEqualsModel({ tenant, writer, reader }, model, op.tags, op.sortBy);
   }
 };
 
-const expectListEqualsModel = async (tenant: string, model: Model, tags: readonly string[] = [], sortBy = '') => {
-  const answer = await v1Client(tenant).list([...tags.map((tag) => `tags=${tag}`), ...(sortBy ? [`sort_by=${sortBy}`] : [])].join('&'));
+const expectListEqualsModel = async ({ tenant, reader }: Party, model: Model, tags: readonly string[] = [], sortBy = '') => {
+  const answer = await v1Client(tenant, reader).list([...tags.map((tag) => `tags=${tag}`), ...(sortBy ? [`sort_by=${sortBy}`] : [])].join('&'));
   expect(answer.status).toBe(200);
   const expected = [...model]
     .filter(([, entry]) => entry.username !== '' && tags.every((tag) => entry.tags.has(tag)))
@@ -114,26 +142,32 @@ const expectListEqualsModel = async (tenant: string, model: Model, tags: readonl
 };
 
 describe('tenant isolation', () => {
-  it('each of two tenants sees exactly the model of its own operations, whatever the other does', { timeout: 300_000 }, async () => {
+  it('each of two tenants sees exactly the model of its own operations, whatever the other does, whether tokens, machine clients or IAM roles act for them', {
+    timeout: 300_000,
+  }, async () => {
     let runs = 0;
     let steps = 0;
+    const kindsSeen = new Set<CallerKind>();
+    const kind = fc.constantFrom(...CALLER_KINDS);
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(0, 1), operation), { minLength: 8, maxLength: 30 }), async (sequence) => {
+      fc.asyncProperty(fc.tuple(kind, kind), fc.array(fc.tuple(fc.constantFrom(0, 1), operation), { minLength: 8, maxLength: 30 }), async (kinds, sequence) => {
         runs++;
-        const tenants = [newTenant(), newTenant()] as const;
+        for (const seen of kinds) kindsSeen.add(seen);
+        const parties = [newParty(kinds[0]), newParty(kinds[1])] as const;
         const models: [Model, Model] = [new Map(), new Map()];
         for (const [who, op] of sequence) {
           steps++;
-          await step(tenants[who], models[who], op);
+          await step(parties[who], models[who], op);
         }
         for (const who of [0, 1] as const) {
-          await expectListEqualsModel(tenants[who], models[who]);
-          await expectIndexMatchesRecords(tenants[who]);
+          await expectListEqualsModel(parties[who], models[who]);
+          await expectIndexMatchesRecords(parties[who].tenant);
         }
       }),
       { seed: 4_2026, numRuns: 30 },
     );
-    console.log(`tenant isolation: ${runs} sequences, ${steps} operations, each tenant's view equal to its own model`);
+    expect([...kindsSeen].sort()).toEqual([...CALLER_KINDS].sort());
+    console.log(`tenant isolation: ${runs} sequences, ${steps} operations by tokens, machine clients and IAM roles, each tenant's view equal to its own model`);
   });
 
   /** Status and visible content of an answer, without what differs between any two calls (request id, clock). */
@@ -142,26 +176,26 @@ describe('tenant isolation', () => {
     body: answer.text.replace(/req-[0-9a-f-]+/g, 'req-<id>').replace(/"(created|updated)":"[^"]+"/g, '"$1":"<time>"'),
   });
 
-  it.each(routeCalls().map((route) => [`${route.method} ${route.path}`, route] as const))(
-    "%s: another tenant's token neither reads, changes nor learns of an image: it answers as for an image nobody registered",
-    async (_name, route) => {
+  it.each(routeCalls().flatMap((route) => CALLER_KINDS.map((kind) => [`${route.method} ${route.path}`, kind, route] as const)))(
+    "%s: another tenant's caller (%s) neither reads, changes nor learns of an image: it answers as for an image nobody registered",
+    async (_name, kind, route) => {
       const owner = newTenant();
       const ownerApi = v1Client(owner);
       expect((await ownerApi.register('img-spark-35', { username: 'owner-secret-user', description: 'owner secret' })).status).toBe(202);
       expect((await ownerApi.tag('img-spark-35', ['spark', 'owner-secret-tag'])).status).toBe(202);
       const before = await tenantItems(owner);
 
-      // The same call by two fresh tenants: one beside the owner, one in a registry where nobody registered the image.
-      const [intruder, control] = [newTenant(), newTenant()];
-      const onOwnersImage = await callApi({ ...route.call(intruder, 'img-spark-35'), tenant: intruder });
-      const onUnusedImage = await callApi({ ...route.call(control, 'img-spark-35'), tenant: control });
+      // The same call by two fresh tenants' callers: one beside the owner, one in a registry where nobody registered the image.
+      const [intruder, control] = [newParty(kind), newParty(kind)];
+      const onOwnersImage = await callApi({ ...route.call(intruder.tenant, 'img-spark-35'), tenant: null, caller: intruder.writer });
+      const onUnusedImage = await callApi({ ...route.call(control.tenant, 'img-spark-35'), tenant: null, caller: control.writer });
       expect(onOwnersImage.status).toBeLessThan(500);
       expect(onOwnersImage.text).not.toMatch(/owner-secret/);
       expect(shapeOf(onOwnersImage)).toEqual(shapeOf(onUnusedImage));
 
       // And on the owner's own path: refused before anything is read (see dependency-faults.test.ts).
       if (route.path.includes('{tenant_id}')) {
-        const crossing = await callApi({ ...route.call(owner, 'img-spark-35'), tenant: intruder });
+        const crossing = await callApi({ ...route.call(owner, 'img-spark-35'), tenant: null, caller: intruder.writer });
         expect([crossing.status, crossing.json.error_name]).toEqual([403, 'FORBIDDEN']);
       }
       expect(await tenantItems(owner)).toEqual(before);

@@ -10,11 +10,16 @@ const writeRouteKeys = (operations as readonly Operation[])
   .flatMap((operation) => operation.routes.map((route) => `${route.method} ${route.path}`));
 
 describe('API throttling', () => {
-  const stageOf = (context: Record<string, unknown> = {}) => {
+  /** Each API's stage (the users' API first, then the service API) and the ids of that API's routes. */
+  const stagesOf = (context: Record<string, unknown> = {}) => {
     const { resources } = operationsStack(context);
-    const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
-    return { stage: stage!, routeIds: Object.keys(resources('AWS::ApiGatewayV2::Route')) };
+    const routes = Object.entries(resources('AWS::ApiGatewayV2::Route'));
+    return Object.values(resources('AWS::ApiGatewayV2::Stage')).map((stage) => ({
+      stage,
+      routeIds: routes.filter(([, route]) => route.Properties.ApiId.Ref === stage.Properties.ApiId.Ref).map(([id]) => id),
+    }));
   };
+  const stageOf = (context: Record<string, unknown> = {}) => stagesOf(context)[0]!;
 
   it('limits every route of the default stage, by default 200 requests per second with bursts of 400', () => {
     expect(stageOf().stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
@@ -27,9 +32,13 @@ describe('API throttling', () => {
     for (const key of writeRouteKeys) expect(stage.Properties.RouteSettings[key]).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
   });
 
-  it('creates the stage after the routes its settings name', () => {
-    const { stage, routeIds } = stageOf();
-    expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  it('creates each stage after the routes its settings name', () => {
+    const stages = stagesOf();
+    expect(stages).toHaveLength(2);
+    for (const { stage, routeIds } of stages) {
+      expect(routeIds.length).toBeGreaterThan(0);
+      expect(stage.DependsOn).toEqual(expect.arrayContaining(routeIds));
+    }
   });
 
   it('takes rates and bursts from context, and refuses a burst that is not a whole number', () => {

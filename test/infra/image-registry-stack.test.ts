@@ -83,8 +83,11 @@ describe('ImageRegistryStack template', () => {
     expect(functionOf('sweep-ami-records')[1].Properties.Timeout).toBe(900);
   });
 
-  it('routes every route-table entry to its own function, behind the JWT authorizer', () => {
-    const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route')).map((route) => route.Properties);
+  it("routes every route-table entry to its own function, behind the JWT authorizer, on the users' API", () => {
+    const usersApi = template.toJSON().Outputs.ApiUrl.Value['Fn::GetAtt'][0];
+    const routes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route'))
+      .map((route) => route.Properties)
+      .filter((route) => route.ApiId.Ref === usersApi);
     const expected = operations.flatMap((operation) => operation.routes.map((route) => `${route.method} ${route.path}`));
     expect(routes.map((route) => route.RouteKey).sort()).toEqual([...expected, '$default'].sort());
     for (const route of routes) {

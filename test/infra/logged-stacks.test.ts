@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { bundleFunction, type FunctionBundle } from '../support/function-bundles.ts';
 
 /**
@@ -32,6 +33,8 @@ describe('a stack logged by a deployed function', () => {
       routeKey: 'GET /v2/images/{image_id}',
       pathParameters: { image_id: 'img-1' },
       claims: { sub: 'tester', tenant_id: 't1' },
+      // As a token past the authorizer carries it: the functions check the route's scope too.
+      scopes: [DEFAULT_ACCESS_SCOPES.read],
     });
     const { getRemainingTimeInMillis: _, ...context } = lambdaContext('show-image');
     const script = [

@@ -27,6 +27,9 @@ describe('alarms', () => {
       [
         'api-5xx-rate',
         'api-latency-p99',
+        // The service API (IAM-signed callers) is watched as the users' API is.
+        'service-api-5xx-rate',
+        'service-api-latency-p99',
         ...HTTP_FUNCTIONS.flatMap((name) => [`${name}-errors`, `${name}-throttles`]),
         // The sync's errors are its own alarm, with its unreadable events.
         'sync-ami-state-throttles',
@@ -239,7 +242,8 @@ describe('functions and logs', () => {
 
   it('keeps every log group 90 days by default, and keeps it when the stack is deleted', () => {
     const logGroups = Object.entries(resources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(ALL_FUNCTIONS.length + 1);
+    // One per function, and each API's access log (the users' API and the service API).
+    expect(logGroups).toHaveLength(ALL_FUNCTIONS.length + 2);
     for (const [id, group] of logGroups) {
       expect(group.Properties.RetentionInDays, id).toBe(90);
       expect(group.DeletionPolicy, id).toBe('Retain');

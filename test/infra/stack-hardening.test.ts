@@ -1,10 +1,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ACCESS_SCOPES } from '../../infra/access-scopes.ts';
+import { callerSettingsFromContext } from '../../infra/caller-settings.ts';
 import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { type Operation, operations } from '../../lib/routes.ts';
 import { cdkJsonContext } from '../support/cdk-context.ts';
 
@@ -14,14 +15,39 @@ const newApp = () => new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-s
 const registryStack = (app: App, props: Partial<ImageRegistryStackProps> = {}) =>
   new ImageRegistryStack(app, 'Registry', { jwtIssuer: 'https://issuer.example.com/', jwtAudience: ['registry'], tenantClaim: 'tenant_id', ...props });
 
+/** The users' API (output ApiUrl), not the service API. */
+const usersApiOf = (template: Template): string => template.toJSON().Outputs.ApiUrl.Value['Fn::GetAtt'][0];
+
 const routesOf = (template: Template) =>
-  Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => route.Properties as { RouteKey: string; AuthorizationScopes?: string[] });
+  Object.values(template.findResources('AWS::ApiGatewayV2::Route'))
+    .map((route) => route.Properties as { ApiId: { Ref: string }; RouteKey: string; AuthorizationScopes?: string[] })
+    .filter((route) => route.ApiId.Ref === usersApiOf(template));
 
 describe('cdk-nag AwsSolutions checks', () => {
   it('the stack passes with no unacknowledged finding', () => {
     const app = newApp();
     registryStack(app);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it.each([
+    ['service callers', { serviceCallers: '{"arn:aws:iam::123456789012:role/etl/finder": {"tenant": "analytics", "access": "read"}}' }],
+    ['machine clients', { clientTenants: '{"4lhm6n2s8p0o3e9r6t7y5u1i2o": "analytics"}' }],
+    ['the user pool the stack makes', { userPool: 'create' }],
+    [
+      'all three',
+      {
+        userPool: 'create',
+        serviceCallers: { 'arn:aws:iam::123456789012:role/publisher': { tenant: 'analytics', access: 'write' } },
+        clientTenants: { abc: 'analytics' },
+      },
+    ],
+  ])('the stack with %s passes too, AwsSolutions and Serverless as cdk synth runs them', (_name, context: Record<string, unknown>) => {
+    const app = newApp();
+    const callers = callerSettingsFromContext((key) => context[key]);
+    registryStack(app, { ...callers, ...(callers.userPool ? { jwtIssuer: undefined } : {}) });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
     expect(() => app.synth()).not.toThrow();
   });
 
@@ -35,7 +61,9 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('logs every request of the default stage to its own log group', () => {
     const template = Template.fromStack(registryStack(newApp()));
-    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]!.Properties;
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage')).find(
+      (candidate) => candidate.Properties.ApiId.Ref === usersApiOf(template),
+    )!.Properties;
     expect(stage.StageName).toBe('$default');
     expect(stage.AccessLogSettings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'] });
     expect(JSON.parse(stage.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });

@@ -1,15 +1,56 @@
 import { gunzipSync } from 'node:zlib';
-import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
+import { buildApiEvent, type IamCaller, lambdaContext } from '../../infra/local/lambda-event.ts';
 import { loadHandler, ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
+import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import type { ApiResult } from '../../lib/http/api-types.ts';
 import { matchRoute } from '../../lib/routes.ts';
+import { assumedRoleArn } from './machine-callers.ts';
+
+/** Who calls, as the authorizer vouched for it; a token carries both scopes unless told otherwise. */
+export type TestCaller =
+  | { readonly kind: 'token'; readonly claims: Record<string, string>; readonly scopes?: readonly string[] }
+  | { readonly kind: 'iam'; readonly userArn: string };
+
+const BOTH_SCOPES = [DEFAULT_ACCESS_SCOPES.read, DEFAULT_ACCESS_SCOPES.write];
+
+/** A token whose tenant claim names `tenant`. */
+export const tokenOf = (tenant: string, scopes: readonly string[] = BOTH_SCOPES): TestCaller => ({
+  kind: 'token',
+  claims: { sub: 'tester', tenant_id: tenant },
+  scopes,
+});
+
+/** A machine client's token: no tenant claim, its client id (Cognito's client-credentials access token). */
+export const clientTokenOf = (clientId: string, scopes: readonly string[] = BOTH_SCOPES): TestCaller => ({
+  kind: 'token',
+  claims: { sub: clientId, client_id: clientId, token_use: 'access', scope: scopes.join(' ') },
+  scopes,
+});
+
+/** A caller signing with a role: API Gateway reports its session's ARN. */
+export const roleCallerOf = (roleArn: string): TestCaller => ({ kind: 'iam', userArn: assumedRoleArn(roleArn) });
+
+const iamAuthorizer = (userArn: string): IamCaller => {
+  const account = /^arn:[^:]+:[^:]+::(\d{12}):/.exec(userArn)?.[1] ?? '';
+  const session = userArn.split('/').at(-1) ?? '';
+  return {
+    accessKey: 'ASIATESTTESTTESTTEST',
+    accountId: account,
+    callerId: `AROATESTTESTTEST:${session}`,
+    cognitoIdentity: null,
+    principalOrgId: '',
+    userArn,
+    userId: `AROATESTTESTTEST:${session}`,
+  };
+};
 
 export interface ApiCall {
   readonly method: string;
   /** Raw path with query string, e.g. `/v1.1/t1/images?tags=a&tags=b`. */
   readonly path: string;
-  /** The token's tenant claim; null sends no claims at all. */
+  /** The tenant claim of a token with both scopes; null sends no claims at all. Ignored when `caller` is given. */
   readonly tenant: string | null;
+  readonly caller?: TestCaller;
   /** An object is sent as JSON; a string or Buffer as is. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
@@ -32,9 +73,9 @@ export interface ApiAnswer {
 
 /**
  * Calls the handler that API Gateway would route to, with the payload 2.0 event it would build
- * after its JWT authorizer accepted a token carrying `tenant`.
+ * after its JWT authorizer accepted a token carrying `tenant` (or after it vouched for `caller`).
  */
-export const callApi = async ({ method, path, tenant, body, headers = {}, timeoutMs }: ApiCall): Promise<ApiAnswer> => {
+export const callApi = async ({ method, path, tenant, caller, body, headers = {}, timeoutMs }: ApiCall): Promise<ApiAnswer> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   const operation = match.kind === 'found' ? match.operation.name : ROUTE_NOT_FOUND;
@@ -50,7 +91,7 @@ export const callApi = async ({ method, path, tenant, body, headers = {}, timeou
     body: payload,
     routeKey: match.kind === 'found' ? `${match.route.method} ${match.route.path}` : '$default',
     pathParameters: match.kind === 'found' ? match.pathParameters : undefined,
-    claims: tenant === null ? undefined : { sub: 'tester', tenant_id: tenant },
+    ...authorizerOf(caller ?? (tenant === null ? undefined : tokenOf(tenant))),
   });
   const handler = await loadHandler(operation);
   const result: ApiResult = await handler(event, lambdaContext(operation, timeoutMs));
@@ -68,10 +109,13 @@ export const callApi = async ({ method, path, tenant, body, headers = {}, timeou
   };
 };
 
-/** A v1.1 client bound to one tenant. */
-export const v1Client = (tenant: string) => {
+const authorizerOf = (caller: TestCaller | undefined) =>
+  caller === undefined ? {} : caller.kind === 'iam' ? { iam: iamAuthorizer(caller.userArn) } : { claims: caller.claims, scopes: [...(caller.scopes ?? [])] };
+
+/** A v1.1 client bound to one tenant's path; a token of that tenant unless another caller is given. */
+export const v1Client = (tenant: string, caller?: TestCaller) => {
   const base = `/v1.1/${tenant}/images`;
-  const call = (method: string, suffix: string, body?: unknown) => callApi({ method, path: `${base}${suffix}`, tenant, body });
+  const call = (method: string, suffix: string, body?: unknown) => callApi({ method, path: `${base}${suffix}`, tenant, caller, body });
   return {
     base,
     list: (query = '') => call('GET', query ? `?${query}` : ''),
@@ -83,10 +127,10 @@ export const v1Client = (tenant: string) => {
   };
 };
 
-/** A v2 client: the tenant comes from the token only. */
-export const v2Client = (tenant: string, headers: Record<string, string> = {}) => {
+/** A v2 client: the tenant comes from the caller only (a token of `tenant` unless another caller is given). */
+export const v2Client = (tenant: string, headers: Record<string, string> = {}, caller?: TestCaller) => {
   const base = '/v2/images';
-  const call = (method: string, suffix: string, body?: unknown) => callApi({ method, path: `${base}${suffix}`, tenant, body, headers });
+  const call = (method: string, suffix: string, body?: unknown) => callApi({ method, path: `${base}${suffix}`, tenant, caller, body, headers });
   return {
     base,
     list: (query = '') => call('GET', query ? `?${query}` : ''),

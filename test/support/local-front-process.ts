@@ -6,7 +6,14 @@ const START_SCRIPT = fileURLToPath(new URL('../../infra/local/start.ts', import.
 
 /** A user's environment: none of the settings the test run itself uses. */
 const userEnv = (env: Record<string, string>) => {
-  const { REGISTRY_CATALOG: _catalog, TABLE_NAME: _table, DYNAMODB_ENDPOINT: _endpoint, ...rest } = process.env;
+  const {
+    REGISTRY_CATALOG: _catalog,
+    TABLE_NAME: _table,
+    DYNAMODB_ENDPOINT: _endpoint,
+    REGISTRY_SERVICE_CALLERS: _callers,
+    REGISTRY_CLIENT_TENANTS: _clients,
+    ...rest
+  } = process.env;
   return { ...rest, PORT: '0', LOG_LEVEL: 'silent', ...env };
 };
 

@@ -66,6 +66,8 @@ describe('the OpenAPI description', () => {
       const errorNames = (status: number) => described.responses[String(status)]?.content['application/json'].schema.allOf[1].properties.error_name.enum ?? [];
       const expectedErrors = [
         [401, 'UNAUTHORIZED'],
+        // Every route: a caller mapped to no tenant, or without the route's scope; v1.1 also another tenant's path.
+        [403, 'FORBIDDEN'],
         [500, 'INTERNAL_SERVER_ERROR'],
         [503, 'SERVICE_UNAVAILABLE'],
         ...(route.path.includes('{tenant_id}') ? [[403, 'FORBIDDEN']] : []),
@@ -87,6 +89,16 @@ describe('the OpenAPI description', () => {
       for (const [status, name] of expectedErrors) expect(errorNames(status), `${where} ${status}`).toContain(name);
       if (route.version === '1.1') expect(described.responses['406'], where).toBeUndefined();
     }
+  });
+
+  it('accepts a token (X-Auth-Token or Bearer) or a SigV4 signature, any one of them', () => {
+    expect(document.security).toEqual([{ authToken: [] }, { bearer: [] }, { sigv4: [] }]);
+    expect(document.components.securitySchemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
   });
 
   it('is the file infra/openapi/openapi.json as committed (run npm run openapi after a change)', () => {

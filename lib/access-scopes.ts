@@ -1,7 +1,7 @@
 /**
  * The OAuth scopes the API requires: a read scope for reads, a write scope for changes (each
- * operation's `access` in lib/routes.ts). The JWT authorizer checks them in AWS; the local front
- * checks them on its development tokens.
+ * operation's `access` in lib/routes.ts). The JWT authorizer checks them in AWS, the local front on
+ * its development tokens, and the functions once more (lib/http/caller-identity.ts).
  */
 export interface AccessScopes {
   readonly read: string;
