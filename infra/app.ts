@@ -2,6 +2,8 @@
 import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
+import { parseAmiOwners } from '../lib/catalog/ami-owners.ts';
+import { amiSweepScheduleFromContext } from './ami-sweep.ts';
 import { callerSettingsFromContext } from './caller-settings.ts';
 import { catalogChoiceFromContext } from './catalog-choice.ts';
 import { ImageRegistryStack } from './image-registry-stack.ts';
@@ -33,6 +35,8 @@ const stack = new ImageRegistryStack(app, context('stackName') || 'ImageRegistry
     read: context('readScope') || DEFAULT_ACCESS_SCOPES.read,
     write: context('writeScope') || DEFAULT_ACCESS_SCOPES.write,
   },
+  amiOwners: parseAmiOwners(context('amiOwners')),
+  amiSweepSchedule: amiSweepScheduleFromContext(context('amiSweepSchedule')),
   operationsSettings: operationsSettingsFromContext((key) => app.node.tryGetContext(key)),
   eventSource: context('eventSource') || undefined,
   eventBusName: context('eventBusName') || undefined,

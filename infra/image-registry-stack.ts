@@ -13,10 +13,13 @@ import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type AccessScopes, DEFAULT_ACCESS_SCOPES } from '../lib/access-scopes.ts';
+import { DEFAULT_AMI_OWNERS, parseAmiOwners } from '../lib/catalog/ami-owners.ts';
 import { loadStaticCatalog } from '../lib/catalog/static-catalog.ts';
 import { PUBLISHER_FUNCTION } from '../lib/events/change-events.ts';
 import { type Operation, operations } from '../lib/routes.ts';
 import { tableDefinition } from '../lib/store/table-definition.ts';
+import { FUNCTION_TIMEOUT_MS } from '../lib/time-budget.ts';
+import { AmiSweep, amiSweepScheduleFromContext } from './ami-sweep.ts';
 import { applyStageSettings } from './api-stage-settings.ts';
 import { type CallerSettings, callerEnvironment } from './caller-settings.ts';
 import type { CatalogChoice } from './catalog-choice.ts';
@@ -45,6 +48,10 @@ export interface ImageRegistryStackProps extends StackProps, CallerSettings {
   readonly catalog?: CatalogChoice;
   /** The scope a token needs for reads and the one it needs for changes. Default DEFAULT_ACCESS_SCOPES. */
   readonly accessScopes?: AccessScopes;
+  /** With the ec2 catalog: whose AMIs may be registered (DescribeImages' Owners). Default the account itself. */
+  readonly amiOwners?: readonly string[];
+  /** With the ec2 catalog: when the sweep of AMI records runs, an EventBridge Scheduler expression. Default daily. */
+  readonly amiSweepSchedule?: string;
   /** Metrics, alarms, log retention, throttling, concurrency. Default DEFAULT_OPERATIONS_SETTINGS. */
   readonly operationsSettings?: OperationsSettings;
   /** The change events' `source` (default `image-registry`) and bus (name or ARN; default the default bus). */
@@ -99,8 +106,10 @@ export class ImageRegistryStack extends Stack {
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       stream: StreamViewType[tableDefinition.streamViewType],
-      // The registry's records outlive the stack: deleting the stack must not delete them.
+      // The registry's records outlive the stack: deleting the stack must not delete them, and
+      // deleting the table by hand takes turning its deletion protection off first.
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: tagIndex.name,
@@ -117,8 +126,11 @@ export class ImageRegistryStack extends Stack {
       ...callerEnvironment(props, props.accessScopes),
     };
     const copyStaticCatalog = catalog.kind === 'static' ? staticCatalogBundling(catalog.file) : undefined;
+    // Checked at synth, so a wrong owner fails the deploy rather than every lookup.
+    const amiOwners = parseAmiOwners((props.amiOwners ?? DEFAULT_AMI_OWNERS).join(','));
 
-    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.seconds(10) }: FunctionOptions = {}) => {
+    // The request budget and the SDK timeouts are sized to this timeout (lib/time-budget.ts).
+    const makeFunction = (name: string, { describesAmis = false, timeout = Duration.millis(FUNCTION_TIMEOUT_MS) }: FunctionOptions = {}) => {
       const fn = new NodejsFunction(this, pascalCase(name), {
         entry: entryOf(name),
         handler: 'handler',
@@ -126,7 +138,7 @@ export class ImageRegistryStack extends Stack {
         architecture: Architecture.ARM_64,
         memorySize: 512,
         timeout,
-        environment,
+        environment: describesAmis ? { ...environment, AMI_OWNERS: amiOwners.join(',') } : environment,
         // Traced by Lambda itself (X-Ray); no tracing SDK in the bundles.
         tracing: Tracing.ACTIVE,
         reservedConcurrentExecutions: reservedConcurrencyFor(settings, name),
@@ -188,7 +200,18 @@ export class ImageRegistryStack extends Stack {
 
     this.serviceApi = new ServiceApi(this, 'ServiceApi', { functions, notFound });
 
-    if (catalog.kind === 'ec2') this.addAmiStateSync(makeFunction('sync-ami-state', { timeout: Duration.minutes(1) }));
+    if (catalog.kind === 'ec2') {
+      const sync = makeFunction('sync-ami-state', { timeout: Duration.minutes(1) });
+      this.addAmiStateSync(sync);
+      const sweep = makeFunction('sweep-ami-records', { describesAmis: true, timeout: Duration.minutes(15) });
+      this.grantDescribeImages(sweep);
+      new AmiSweep(this, 'AmiSweep', { fn: sweep, table: this.table, expression: amiSweepScheduleFromContext(props.amiSweepSchedule) });
+      this.monitoring.watchFunction(sweep, 'sweep-ami-records');
+      acknowledgeNoDeadLetterQueue(sweep, 'schedule');
+      // What an operator invokes by hand: to replay the sync's dead letters, or to sweep now (docs/deploy.md).
+      new CfnOutput(this, 'AmiSyncFunctionName', { value: sync.functionName });
+      new CfnOutput(this, 'AmiSweepFunctionName', { value: sweep.functionName });
+    }
     // Both APIs' stages get the same settings, each with its own access log.
     const stageSettings = { tenantClaim: props.tenantClaim, throttle: settings.throttle, writeThrottle: settings.writeThrottle };
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: RemovalPolicy.RETAIN });
@@ -253,6 +276,9 @@ export class ImageRegistryStack extends Stack {
     this.monitoring.watchAmiSync(fn);
     this.monitoring.watchDeadLetters(undelivered, 'ami-state-change-delivery');
     this.monitoring.watchDeadLetters(failed, 'ami-sync-failed-events');
+    // Where the redrive reads the dead letters from (docs/deploy.md, "Replaying the AMI sync's dead letters").
+    new CfnOutput(this, 'AmiStateChangeDeadLettersUrl', { value: undelivered.queueUrl });
+    new CfnOutput(this, 'AmiSyncFailedEventsUrl', { value: failed.queueUrl });
   }
 
   /** Exactly the operation's DynamoDB actions, on the table (and the tag index where it queries it). */

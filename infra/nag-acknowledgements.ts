@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
@@ -116,14 +116,33 @@ export const acknowledgeTracingWildcard = (fn: IConstruct) => {
  * cdk-nag's Serverless pack asks every function for a dead-letter queue (DeadLetterConfig), which
  * only catches events of asynchronous invocations.
  */
-export const acknowledgeNoDeadLetterQueue = (fn: IConstruct, invokedBy: 'api' | 'destination') => {
-  Validations.of(fn).acknowledge({
-    id: 'Serverless-LambdaDLQ',
+const NO_DEAD_LETTER_QUEUE_BECAUSE = {
+  api:
+    'API Gateway invokes this function synchronously: a failure is answered to the caller at once, and a dead-letter queue ' +
+    'would never receive anything. Its errors raise an alarm instead (infra/monitoring.ts).',
+  destination:
+    'This function is invoked asynchronously (EventBridge) and has an on-failure destination (SQS), which AWS recommends over ' +
+    'a dead-letter queue: it keeps the event with the error and the invocation details, and raises an alarm.',
+  schedule:
+    'EventBridge Scheduler invokes this function (the daily sweep) with an empty event: a failed run has nothing to keep. ' +
+    'Lambda runs it again twice, the next scheduled run does the whole work again, and its errors raise an alarm.',
+} as const;
+
+export const acknowledgeNoDeadLetterQueue = (fn: IConstruct, invokedBy: keyof typeof NO_DEAD_LETTER_QUEUE_BECAUSE) => {
+  Validations.of(fn).acknowledge({ id: 'Serverless-LambdaDLQ', reason: NO_DEAD_LETTER_QUEUE_BECAUSE[invokedBy] });
+};
+
+/**
+ * The role EventBridge Scheduler invokes the sweep with holds lambda:InvokeFunction on the
+ * function and on `<function ARN>:*`: grantInvoke always adds its versions and aliases. Both name
+ * that one function; acknowledged on that role alone.
+ */
+export const acknowledgeScheduledInvoke = (role: IConstruct, fn: IConstruct) => {
+  const functionId = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
     reason:
-      invokedBy === 'api'
-        ? 'API Gateway invokes this function synchronously: a failure is answered to the caller at once, and a dead-letter queue ' +
-          'would never receive anything. Its errors raise an alarm instead (infra/monitoring.ts).'
-        : 'This function is invoked asynchronously (EventBridge) and has an on-failure destination (SQS), which AWS recommends over ' +
-          'a dead-letter queue: it keeps the event with the error and the invocation details, and raises an alarm.',
+      "lambda:InvokeFunction on the sweep function's versions and aliases (`<arn>:*`), which grantInvoke adds to the " +
+      'function itself: the wildcard names no other function, and the role grants nothing else.',
   });
 };

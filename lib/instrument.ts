@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { withDeadline } from './deadline.ts';
 import { type InvocationDetails, runInInvocation, startInvocation } from './invocation.ts';
 import { log } from './log.ts';
 import { metrics, writeMetrics } from './metrics.ts';
@@ -8,6 +9,8 @@ type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 /**
  * Runs a Lambda handler inside its invocation (lib/invocation.ts), so that its log lines carry the
  * invocation's fields, and writes the invocation's metric line when it ends, whatever the outcome.
+ * The work runs against the invocation's deadline (lib/deadline.ts): its SDK calls are cut, and its
+ * retries stop, in time to answer before Lambda's timeout.
  * `describe` adds what the event tells about the request (API Gateway's request id, the caller).
  */
 export const instrument =
@@ -17,7 +20,7 @@ export const instrument =
     try {
       return await runInInvocation(invocation, () => {
         if (invocation.coldStart) metrics.count('coldStarts');
-        return handler(event, context);
+        return withDeadline(context, () => handler(event, context));
       });
     } finally {
       writeMetrics(invocation);

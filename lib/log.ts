@@ -10,6 +10,12 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const threshold = ORDER[(process.env.LOG_LEVEL as Level | 'silent' | undefined) ?? 'info'] ?? ORDER.info;
 
+/** What an AWS SDK or Node error says beyond its message: its code, and the service's status and request id. */
+const awsDetails = (error: Error) => {
+  const { code, $metadata } = error as { code?: unknown; $metadata?: unknown };
+  return { ...(code === undefined ? {} : { code }), ...($metadata === undefined ? {} : { $metadata }) };
+};
+
 const invocationFields = () => {
   const invocation = currentInvocation();
   if (!invocation) return {};
@@ -20,7 +26,9 @@ const invocationFields = () => {
 const write = (level: Level, message: string, fields: Record<string, unknown> = {}) => {
   if (ORDER[level] < threshold) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), message, ...invocationFields(), ...fields }, (_key, value: unknown) =>
-    value instanceof Error ? { name: value.name, message: value.message, stack: value.stack && sourceMappedStack(value.stack), cause: value.cause } : value,
+    value instanceof Error
+      ? { name: value.name, message: value.message, ...awsDetails(value), stack: value.stack && sourceMappedStack(value.stack), cause: value.cause }
+      : value,
   );
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayEventRequestContextIAMAuthorizer, Context } from 'aws-lambda';
 import type { ApiEvent } from '../../lib/http/api-types.ts';
+import { FUNCTION_TIMEOUT_MS } from '../../lib/time-budget.ts';
 
 export interface EventRequest {
   readonly method: string;
@@ -77,18 +78,24 @@ export const buildApiEvent = (request: EventRequest): ApiEvent => {
   };
 };
 
-/** The Lambda context of one invocation: its own request id, as in AWS, distinct from API Gateway's. */
-export const lambdaContext = (functionName: string): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: randomUUID(),
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'local',
-  getRemainingTimeInMillis: () => 30_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
+/**
+ * The Lambda context of one invocation: its own request id, as in AWS, distinct from API Gateway's;
+ * its time runs out `timeoutMs` from now, as a deployed function's does.
+ */
+export const lambdaContext = (functionName: string, timeoutMs = FUNCTION_TIMEOUT_MS): Context => {
+  const end = performance.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, Math.floor(end - performance.now())),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};

@@ -67,9 +67,10 @@ const headersOf = (request: IncomingMessage) => {
 
 const tokenOf = (headers: Record<string, string>) => headers['x-auth-token'] ?? /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
 
+/** As API Gateway does: a base64 body (a gzip-compressed answer) goes out as the bytes it encodes. */
 const send = (response: ServerResponse, result: ApiResult) => {
   response.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-  response.end(result.body ?? '');
+  response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 };
 
 /**
@@ -88,18 +89,14 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
     const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
     const rawQueryString = queryStart === -1 ? '' : target.slice(queryStart + 1);
     const method = request.method ?? 'GET';
-    const body = await readBody(request);
-    if (body === undefined) {
-      const error = new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`);
-      return send(response, renderError(error, randomUUID()));
-    }
     const headers = headersOf(request);
     const match = matchRoute(method, rawPath);
-    const common = { method, rawPath, rawQueryString, headers, body, sourceIp: request.socket.remoteAddress };
+    const common = { method, rawPath, rawQueryString, headers, sourceIp: request.socket.remoteAddress };
 
+    // A request refused before its body is read leaves the body unread: Node discards it unbuffered.
     if (match.kind !== 'found') {
       const handler = await loadHandler(ROUTE_NOT_FOUND);
-      const event = buildApiEvent({ ...common, routeKey: '$default' });
+      const event = buildApiEvent({ ...common, body: Buffer.alloc(0), routeKey: '$default' });
       return send(response, await handler(event, lambdaContext(ROUTE_NOT_FOUND)));
     }
     const { operation, route, pathParameters } = match;
@@ -108,14 +105,24 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       const handler = await loadHandler(operation.name);
       send(response, await handler(event, lambdaContext(operation.name)));
     };
+    /** The body, up to API Gateway's limit; undefined when it is over it, the 413 sent. */
+    const bodyOrRefusal = async () => {
+      const body = await readBody(request);
+      if (body === undefined)
+        send(response, renderError(new HttpError(apiErrors.payloadTooLarge, `Request bodies are limited to ${MAX_PAYLOAD_BYTES} bytes`), randomUUID()));
+      return body;
+    };
     if (isSigV4Signed(headers)) {
       // As the service API: IAM authorization vouches for the signer; the function maps its role (serviceCallers).
+      // A signature covers the body's hash, so a signed request's body is read to check it.
+      const body = await bodyOrRefusal();
+      if (body === undefined) return;
       const verdict = await verifySigV4({ method, rawPath, rawQueryString, headers, body }, keysById);
       if (!verdict.ok) return send(response, renderError(new HttpError(apiErrors.invalidSignature, verdict.reason), randomUUID()));
-      return invoke(buildApiEvent({ ...routed, iam: iamCallerOf(verdict.key) }));
+      return invoke(buildApiEvent({ ...routed, body, iam: iamCallerOf(verdict.key) }));
     }
     const token = tokenOf(headers);
-    const owner = token === undefined ? undefined : tokenOwners.get(token);
+    const owner = token ? tokenOwners.get(token) : undefined;
     if (owner === undefined) {
       const error = new HttpError(
         apiErrors.unauthorized,
@@ -130,7 +137,10 @@ export const createLocalFront = ({ tokens, tenantClaim, scopes = DEFAULT_ACCESS_
       const error = new HttpError(apiErrors.missingScope, `The token lacks the '${scopes[operation.access]}' scope this request needs`);
       return send(response, renderError(error, randomUUID()));
     }
-    await invoke(buildApiEvent({ ...routed, claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant }, scopes: granted }));
+    // Only a caller the token admits gets its body read, up to API Gateway's limit.
+    const body = await bodyOrRefusal();
+    if (body === undefined) return;
+    await invoke(buildApiEvent({ ...routed, body, claims: { sub: `dev-${tenant}`, [tenantClaim]: tenant }, scopes: granted }));
   };
 
   const server = createServer((request, response) => {

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { apiErrors, type ErrorCase } from '../../lib/http/api-errors.ts';
 import { glanceError, glanceImage, glanceImageList, glanceSchema, glanceVersions } from '../../lib/http/glance-response-schemas.ts';
 import { queryObjectOf, V2_TOLERATED_QUERY_PARAMETERS } from '../../lib/http/middleware/request-input.ts';
+import { GZIP_THRESHOLD_BYTES, VARY_ENCODING } from '../../lib/http/middleware/response-encoding.ts';
 import { contracts, type OperationContract } from '../../lib/http/operation-contracts.ts';
 import {
   errorResponse,
@@ -161,9 +162,24 @@ const CATALOG_QUERY_DESCRIPTIONS: Record<string, string> = {
   marker: 'The id of the last image of the previous page (the next link carries it).',
 };
 
-const versionHeaders = {
-  'OpenStack-API-Version': { description: 'data-processing 2.0', schema: { type: 'string', const: 'data-processing 2.0' } },
-  Vary: { schema: { type: 'string', const: 'OpenStack-API-Version' } },
+/** The headers of a success: the version (v2), what it varies by, and whether it is compressed (lib/http/middleware/response-encoding.ts). */
+const successHeaders = (route: Route, hasBody: boolean) => {
+  const vary = [...(hasBody ? [VARY_ENCODING] : []), ...(route.version === '2' ? ['OpenStack-API-Version'] : [])].join(', ');
+  return {
+    'Cache-Control': { schema: { type: 'string', const: 'no-store' } },
+    ...(route.version === '2'
+      ? { 'OpenStack-API-Version': { description: 'data-processing 2.0', schema: { type: 'string', const: 'data-processing 2.0' } } }
+      : {}),
+    ...(vary ? { Vary: { schema: { type: 'string', const: vary } } } : {}),
+    ...(hasBody
+      ? {
+          'Content-Encoding': {
+            description: `gzip when the request's Accept-Encoding allows it and the body is ${GZIP_THRESHOLD_BYTES} bytes or more; absent otherwise`,
+            schema: { type: 'string', const: 'gzip' },
+          },
+        }
+      : {}),
+  };
 };
 
 const describeRoute = (operation: Operation, route: Route) => {
@@ -181,7 +197,7 @@ const describeRoute = (operation: Operation, route: Route) => {
   const responses: Json = {
     [String(success.status)]: {
       description: success.description,
-      ...(route.version === '2' ? { headers: versionHeaders } : {}),
+      headers: successHeaders(route, responseName !== undefined),
       ...(responseName ? { content: { 'application/json': { schema: { $ref: `${COMPONENTS}${responseName}` } } } } : {}),
     },
     ...errorResponses([...edgeErrors(operation, route, contract), ...contract.errors], route),

@@ -15,29 +15,38 @@ const importEc2Catalog = () =>
 
 /**
  * The ec2 catalog, loaded on its first lookup: a function evaluates the EC2 SDK and builds its
- * client once per container, and only when it really describes an image.
+ * client once per container, and only when it really describes an image. A load that failed is
+ * forgotten, so the next lookup tries again instead of failing for the container's life.
  */
 const lazyEc2Catalog = (env: NodeJS.ProcessEnv): BrowsableImageCatalog => {
   let catalog: Promise<BrowsableImageCatalog> | undefined;
   const load = async () => {
     const { createEc2Catalog, createEc2Client, ec2SettingsFromEnv } = await importEc2Catalog();
-    return createEc2Catalog({ client: await createEc2Client(ec2SettingsFromEnv(env)) });
+    const settings = ec2SettingsFromEnv(env);
+    return createEc2Catalog({ client: await createEc2Client(settings), owners: settings.owners });
+  };
+  const loaded = () => {
+    catalog ??= load().catch((error: unknown) => {
+      catalog = undefined;
+      throw error;
+    });
+    return catalog;
   };
   return {
     isWellFormedId: isAmiId,
     async describeImage(imageId) {
       if (!isAmiId(imageId)) return undefined;
-      catalog ??= load();
-      return (await catalog).describeImage(imageId);
+      return (await loaded()).describeImage(imageId);
+    },
+    async refreshImages(imageIds) {
+      return (await loaded()).refreshImages!(imageIds);
     },
     async findImage(imageId) {
       if (!isAmiId(imageId)) return undefined;
-      catalog ??= load();
-      return (await catalog).findImage(imageId);
+      return (await loaded()).findImage(imageId);
     },
     async listImages(filter) {
-      catalog ??= load();
-      return (await catalog).listImages(filter);
+      return (await loaded()).listImages(filter);
     },
   };
 };

@@ -1,4 +1,5 @@
 import type { ImageFacts } from '../registry/image.ts';
+import { MAX_IMAGE_ID_BYTES, utf8Length } from '../registry/image-id.ts';
 
 /**
  * The port through which the registry learns what an image is (upstream asks Glance). Adapters:
@@ -9,6 +10,12 @@ export interface ImageCatalog {
   isWellFormedId(imageId: string): boolean;
   /** The image's facts, or undefined when the catalog does not know it. */
   describeImage(imageId: string): Promise<ImageFacts | undefined>;
+  /**
+   * For the daily sweep, where a catalog changes under the registry (the ec2 catalog): the current
+   * facts of each of `imageIds` that still exists, whoever owns it. An id missing from the answer
+   * is gone for good. Asked in batches of any size; the adapter splits them as its service needs.
+   */
+  refreshImages?(imageIds: readonly string[]): Promise<ReadonlyMap<string, ImageFacts>>;
 }
 
 /** One image as the read-only image service shows it: its id, facts, and formats where the catalog knows them. */
@@ -40,7 +47,8 @@ export interface BrowsableImageCatalog extends ImageCatalog {
 /** The one order of catalog listings, so a marker means the same on every page. */
 export const byId = (a: CatalogImage, b: CatalogImage): number => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-// Ids become part of DynamoDB keys and path segments: keep them short, slash-free and printable.
-const WELL_FORMED_ID = /^[^/\p{C}]{1,255}$/u;
+// Ids become part of DynamoDB keys, markers and path segments: keep them short, slash-free and printable.
+const WELL_FORMED_ID = /^[^/\p{C}]+$/u;
 
-export const isWellFormedImageId = (imageId: string): boolean => WELL_FORMED_ID.test(imageId);
+/** 1 to MAX_IMAGE_ID_BYTES bytes of UTF-8, printable, without `/`. */
+export const isWellFormedImageId = (imageId: string): boolean => utf8Length(imageId) <= MAX_IMAGE_ID_BYTES && WELL_FORMED_ID.test(imageId);

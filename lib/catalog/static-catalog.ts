@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import type { ImageFacts } from '../registry/image.ts';
+import { MAX_IMAGE_ID_BYTES } from '../registry/image-id.ts';
 import type { BrowsableImageCatalog, CatalogImage } from './image-catalog.ts';
 import { byId, isWellFormedImageId } from './image-catalog.ts';
 
 const isoTime = z.iso.datetime({ offset: false }).transform((value) => `${value.slice(0, 19)}Z`);
 
 const staticImage = z.strictObject({
-  id: z.string().refine(isWellFormedImageId, 'not a well-formed image id (1-255 printable characters, no "/")'),
+  id: z.string().refine(isWellFormedImageId, `not a well-formed image id (1-${MAX_IMAGE_ID_BYTES} bytes of printable UTF-8, no "/")`),
   name: z.string().max(255),
   status: z.string().min(1).default('ACTIVE'),
   progress: z.number().int().min(0).max(100).optional(),

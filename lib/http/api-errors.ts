@@ -44,6 +44,12 @@ export const apiErrors = {
   unsupportedContentType: { status: 400, errorName: 'INVALID_DATA', when: 'a Content-Type other than JSON' },
   bodyTooLarge: { status: 413, errorName: 'REQUEST_ENTITY_TOO_LARGE', when: `the body is over ${MAX_BODY_BYTES} bytes` },
   payloadTooLarge: { status: 413, errorName: 'REQUEST_ENTITY_TOO_LARGE', when: "the request is over API Gateway's 10 MB payload limit (local front)" },
+  // The answer.
+  responseTooLarge: {
+    status: 400,
+    errorName: 'RESPONSE_TOO_LARGE',
+    when: "the whole list is more than one answer can carry (Lambda's 6 MB: about 5.4 MB of JSON, or 4.5 MB gzip-compressed); ask for it a page at a time with limit and marker",
+  },
   // The registry's own refusals (lib/registry/errors.ts, mapped in error-response.ts).
   imageNotFound: { status: 404, errorName: 'NOT_FOUND', when: 'the image catalog does not know the image' },
   imageNotRegistered: { status: 400, errorName: 'IMAGE_NOT_REGISTERED', when: 'the catalog knows the image but it is not registered' },

@@ -1,4 +1,11 @@
-import { ConcurrentUpdateError, DependencyUnavailableError, ImageNotFoundError, ImageNotRegisteredError, TagLimitExceededError } from '../registry/errors.ts';
+import {
+  ConcurrentUpdateError,
+  DependencyUnavailableError,
+  ImageNotFoundError,
+  ImageNotRegisteredError,
+  OutOfTimeError,
+  TagLimitExceededError,
+} from '../registry/errors.ts';
 import { apiErrors, type ErrorBodyFields, type ErrorCase, HttpError } from './api-errors.ts';
 
 export interface ErrorDescription {
@@ -18,6 +25,7 @@ const domainErrors: ReadonlyArray<[new (...args: never[]) => Error, ErrorCase, R
   [TagLimitExceededError, apiErrors.tagLimitExceeded],
   [ConcurrentUpdateError, apiErrors.unavailable, RETRY_SOON],
   [DependencyUnavailableError, apiErrors.unavailable, RETRY_SOON],
+  [OutOfTimeError, apiErrors.unavailable, RETRY_SOON],
 ];
 
 /**

@@ -25,7 +25,7 @@ export const glanceImage = z
     checksum: unknownToTheCatalog,
     os_hash_algo: unknownToTheCatalog,
     os_hash_value: unknownToTheCatalog,
-    owner: unknownToTheCatalog,
+    owner: z.string().nullable().meta({ description: "The image's owner in the catalog: an AMI's AWS account on the ec2 catalog; else null" }),
     created_at: timestamp,
     updated_at: timestamp,
     tags: z.array(z.string()).meta({ description: "Glance's own tags: always empty; the registry's tags are Sahara's, per tenant" }),

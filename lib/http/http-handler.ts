@@ -1,7 +1,9 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { OutOfTimeError } from '../registry/errors.ts';
 import { type Operation, type OperationName, operations } from '../routes.ts';
+import { BACKSTOP_MS } from '../time-budget.ts';
 import type { ApiEvent, ApiResponse, ApiResult } from './api-types.ts';
 import { callerSettingsFromEnv } from './caller-identity.ts';
 import { instrumentHttp } from './instrumented-http-handler.ts';
@@ -9,6 +11,7 @@ import { errorRenderer } from './middleware/error-renderer.ts';
 import { jsonResponse } from './middleware/json-response.ts';
 import { openStackApiVersion, supportedApiVersion } from './middleware/openstack-api-version.ts';
 import { requestInput } from './middleware/request-input.ts';
+import { responseEncoding } from './middleware/response-encoding.ts';
 import { tenantAuth } from './middleware/tenant-auth.ts';
 import { contracts, type OperationContract } from './operation-contracts.ts';
 import { requestUrlOf } from './request-url.ts';
@@ -36,19 +39,23 @@ export type SuccessBody<N extends OperationName> = Contract<N>['success'] extend
   : // biome-ignore lint/suspicious/noConfusingVoidType: it is only ever a handler's return type: a 204 handler returns nothing
     void;
 
+/** Middy's early timeout, should the work not stop at its deadline: a 503 in Sahara's body, not Lambda's timeout. */
+const outOfTime = { timeoutEarlyInMillis: BACKSTOP_MS, timeoutEarlyResponse: () => Promise.reject(new OutOfTimeError()) };
+
 /**
  * Wraps an operation handler in the one middleware stack: the v2 version headers, error rendering,
- * tenant auth, the v2 version check, body and query validation (with v2's unknown-parameter rule),
- * JSON response. The handler gets validated input and returns the body; the success status comes
- * from its contract. The order of the checks is upstream's (docs/api.md, "Errors"). Around it all,
- * the invocation's log fields and metrics (instrumentHttp).
+ * response encoding, tenant auth, the v2 version check, body and query validation (with v2's
+ * unknown-parameter rule), JSON response. The handler gets validated input and returns the body;
+ * the success status comes from its contract. The order of the checks is upstream's (docs/api.md,
+ * "Errors"). Around it all, the invocation's log fields, metrics and deadline (instrumentHttp).
  */
 export const httpHandler = <N extends OperationName>(operation: N, handle: (request: ApiRequest<N>) => Promise<SuccessBody<N>>) => {
   const contract: OperationContract = contracts[operation];
   const { access } = (operations as readonly Operation[]).find((candidate) => candidate.name === operation)!;
-  const stack = middy<ApiEvent, ApiResult, Error, Context>()
+  const stack = middy<ApiEvent, ApiResult, Error, Context>(outOfTime)
     .use(openStackApiVersion())
     .use(errorRenderer())
+    .use(responseEncoding())
     .use(tenantAuth({ settings: callerSettings, access }))
     .use(supportedApiVersion())
     .use(requestInput(contract))

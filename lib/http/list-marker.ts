@@ -1,4 +1,5 @@
-import { ID_ORDER, isIdOrder, type ListOrder, type PagePosition, parseSortBy, sortByOf } from '../registry/list-order.ts';
+import { MAX_IMAGE_ID_BYTES, utf8Length } from '../registry/image-id.ts';
+import { ID_ORDER, isIdOrder, type ListOrder, type PagePosition, parseSortBy, SORT_BY_VALUES, sortByOf } from '../registry/list-order.ts';
 
 /**
  * A list marker is opaque to clients: base64url of a small JSON position in the list's order.
@@ -21,14 +22,23 @@ export const encodeMarker = (position: PagePosition | undefined, order: ListOrde
   return Buffer.from(JSON.stringify({ ...sortBy, ...place, ...key })).toString('base64url');
 };
 
-/** Image ids are at most 255 characters; anything longer was not made by encodeMarker. */
-const MAX_ID_LENGTH = 255;
 /** Sort keys are names (at most 255 characters) and times. */
 const MAX_KEY_LENGTH = 255;
-/** An id and a name of 255 characters, each character escaped in JSON (6 bytes), in base64. */
-const MAX_MARKER_LENGTH = 8192;
 
-const isBoundedString = (value: unknown, maxLength: number): value is string => typeof value === 'string' && value.length <= maxLength;
+/**
+ * The longest marker encodeMarker makes, derived from the longest id (lib/registry/image-id.ts):
+ * the JSON's frame `{"sort_by":"","before":"","key":""}`, the longest sort_by, the id with JSON's
+ * escapes (at most twice its bytes: ids hold no control characters), and the key with them (at
+ * most 6 bytes a character: a name may hold control characters, `\u0001`); in base64url, 4
+ * characters for every 3 bytes. 35 + 8 + 2 x 255 + 6 x 255 = 2,083 bytes, 2,778 characters.
+ */
+const MAX_POSITION_JSON_BYTES =
+  '{"sort_by":"","before":"","key":""}'.length + Math.max(...SORT_BY_VALUES.map((value) => value.length)) + 2 * MAX_IMAGE_ID_BYTES + 6 * MAX_KEY_LENGTH;
+export const MAX_MARKER_LENGTH = Math.ceil((MAX_POSITION_JSON_BYTES * 4) / 3);
+
+/** An id a marker may name: one the catalog could know, by its UTF-8 bytes, so that the key it becomes fits DynamoDB. */
+const isMarkerId = (value: unknown): value is string => typeof value === 'string' && value !== '' && utf8Length(value) <= MAX_IMAGE_ID_BYTES;
+const isMarkerKey = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_KEY_LENGTH;
 
 export const decodeMarker = (marker: string): DecodedMarker | undefined => {
   if (marker.length > MAX_MARKER_LENGTH || !/^[A-Za-z0-9_-]+$/.test(marker)) return undefined;
@@ -44,9 +54,9 @@ export const decodeMarker = (marker: string): DecodedMarker | undefined => {
   // The id order is the one a marker without sort_by names; encodeMarker never writes it out.
   const order = sortBy === undefined ? ID_ORDER : typeof sortBy === 'string' ? parseSortBy(sortBy) : undefined;
   if (order === undefined || (sortBy !== undefined && sortByOf(order) === sortByOf(ID_ORDER))) return undefined;
-  if (isIdOrder(order) ? key !== undefined : !isBoundedString(key, MAX_KEY_LENGTH)) return undefined;
+  if (isIdOrder(order) ? key !== undefined : !isMarkerKey(key)) return undefined;
   const keyPart = typeof key === 'string' ? { key } : {};
-  if (isBoundedString(after, MAX_ID_LENGTH) && before === undefined) return { position: { after, ...keyPart }, order };
-  if (isBoundedString(before, MAX_ID_LENGTH) && after === undefined) return { position: { before, ...keyPart }, order };
+  if (isMarkerId(after) && before === undefined) return { position: { after, ...keyPart }, order };
+  if (isMarkerId(before) && after === undefined) return { position: { before, ...keyPart }, order };
   return undefined;
 };

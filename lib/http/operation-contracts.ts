@@ -28,7 +28,7 @@ export const contracts = {
       description: 'Registered images matching every tag and the name, in the sort_by order (by id by default); one page of them with limit or marker',
       schema: 'imageList',
     },
-    errors: [],
+    errors: [apiErrors.responseTooLarge],
   },
   'show-image': {
     success: { status: 200, description: 'The image', schema: 'image' },

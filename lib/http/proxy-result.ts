@@ -5,11 +5,16 @@ import { describeError } from './error-response.ts';
 /** API Gateway's request id, or Lambda's where there is none; it ends every error message and names the log lines. */
 export const requestIdOf = (event: ApiEvent, context: Context): string => event.requestContext?.requestId || context.awsRequestId;
 
-/** The Lambda proxy result of an answer: JSON body, the request id header, the answer's own headers. */
+/**
+ * The Lambda proxy result of an answer: JSON body, the request id header, the answer's own headers.
+ * No answer may be stored: v2 URLs name no tenant, so a cache keyed by URL would hand one tenant's
+ * list to another.
+ */
 export const toResult = (requestId: string, { statusCode, body, headers }: ApiResponse): ApiResult => ({
   statusCode,
   headers: {
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    'cache-control': 'no-store',
     'x-openstack-request-id': `req-${requestId}`,
     ...headers,
   },

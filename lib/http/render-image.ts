@@ -12,6 +12,7 @@ export const renderImage = (image: ImageRecord): SaharaImage => {
   for (const tag of image.tags) metadata[`_sahara_tag_${tag}`] = true;
   const { facts } = image;
   if (facts.deprecationTime !== undefined) metadata.deprecation_time = facts.deprecationTime;
+  if (facts.owner) metadata.owner = facts.owner;
   return {
     id: image.id,
     name: facts.name,

@@ -15,7 +15,8 @@ export const saharaImage = z
     description: z.string(),
     tags: z.array(z.string()).meta({ description: 'Sorted, without duplicates' }),
     metadata: z.record(z.string(), z.union([z.string(), z.boolean()])).meta({
-      description: '_sahara_username, _sahara_description (when set), _sahara_tag_<tag>: true for each tag, and deprecation_time when the catalog knows it',
+      description:
+        "_sahara_username, _sahara_description (when set), _sahara_tag_<tag>: true for each tag, deprecation_time when the catalog knows it, and owner: the image's owner in the catalog (an AMI's account), where it has one",
     }),
     status: z.string(),
     progress: z.number(),

@@ -26,8 +26,11 @@ const tag = string('a string')
 
 const tagList = z.array(tag, { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of strings') });
 
-// \P{C}: no control, format, surrogate, private-use or unassigned code points.
+// \P{C}: no control, format (bidi overrides among them), surrogate, private-use or unassigned code points.
 const PRINTABLE = /^\P{C}*$/u;
+// Text another user reads in a terminal: printable, with lines and tabs, but no escape sequence,
+// carriage return or bidi override that could rewrite or reorder what they see.
+const PRINTABLE_TEXT = /^[\P{C}\n\t]*$/u;
 
 export const registerImageBody = z.strictObject(
   {
@@ -35,7 +38,10 @@ export const registerImageBody = z.strictObject(
       .min(1, 'must not be empty')
       .max(255, 'must be at most 255 characters')
       .regex(PRINTABLE, 'must contain printable characters only'),
-    description: string('a string').max(1024, 'must be at most 1024 characters').optional(),
+    description: string('a string')
+      .max(1024, 'must be at most 1024 characters')
+      .regex(PRINTABLE_TEXT, 'must contain printable characters, newlines and tabs only')
+      .optional(),
   },
   { error: unknownOrNotObject },
 );

@@ -19,6 +19,8 @@ export const renderGlanceError = (error: unknown, requestId: string, accept: str
     statusCode: status,
     headers: {
       'content-type': json ? 'application/json' : 'text/plain; charset=UTF-8',
+      // As every answer (lib/http/proxy-result.ts): no cache may keep it.
+      'cache-control': 'no-store',
       'x-openstack-request-id': `req-${requestId}`,
       ...headers,
     },

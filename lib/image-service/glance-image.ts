@@ -36,7 +36,8 @@ export const renderGlanceImage = ({ id, facts, diskFormat, containerFormat }: Ca
   checksum: null,
   os_hash_algo: null,
   os_hash_value: null,
-  owner: null,
+  // Glance's owner is the project owning the image; an AMI's is its AWS account.
+  owner: facts.owner ?? null,
   created_at: facts.created ?? null,
   updated_at: facts.updated ?? facts.created ?? null,
   tags: [],

@@ -32,4 +32,10 @@ export const auditedStore = (store: ImageStore): ImageStore => ({
     if (changed) log.info('image state changed', { tenant, imageId, status: state.status, progress: state.progress, changedAt: state.changedAt });
     return changed;
   },
+
+  async refreshFacts(tenant, imageId, facts, changedAt, now) {
+    const changed = await store.refreshFacts(tenant, imageId, facts, changedAt, now);
+    if (changed) log.info('image facts refreshed', { tenant, imageId, status: facts.status, progress: facts.progress, owner: facts.owner, changedAt });
+    return changed;
+  },
 });

@@ -9,8 +9,9 @@ export abstract class RegistryError extends Error {}
 export class ImageNotFoundError extends RegistryError {
   override name = 'ImageNotFoundError';
   readonly imageId: string;
-  constructor(imageId: string) {
-    super(`Image '${imageId}' not found`);
+  /** `reason`: why the catalog does not know it, when that helps the caller (an AMI owner not allowed). */
+  constructor(imageId: string, reason?: string) {
+    super(`Image '${imageId}' not found${reason ? `: ${reason}` : ''}`);
     this.imageId = imageId;
   }
 }
@@ -46,6 +47,13 @@ export class DependencyUnavailableError extends RegistryError {
   override name = 'DependencyUnavailableError';
   constructor(dependency: 'database' | 'image catalog', options?: { cause?: unknown }) {
     super(`The ${dependency} is unavailable; try again shortly`, options);
+  }
+}
+
+/** The request's time ran out (lib/time-budget.ts) before its work was done; the caller may retry. */
+export class OutOfTimeError extends RegistryError {
+  constructor() {
+    super('The request could not be completed in time; try again shortly');
   }
 }
 

@@ -1,4 +1,6 @@
+import { isServiceFailure } from '../aws-service-failure.ts';
 import type { ImageCatalog } from '../catalog/image-catalog.ts';
+import { remainingMs } from '../deadline.ts';
 import { metrics } from '../metrics.ts';
 import {
   ConcurrentUpdateError,
@@ -13,6 +15,7 @@ import type { ImageFacts, ImageRecord } from './image.ts';
 import { blankRecord, DELETED_STATUS, isDeprecated, isoSeconds, isRegistered } from './image.ts';
 import { type ImagePage, listInOrder, type PageRequest, pageInOrder } from './image-pages.ts';
 import type { ImageState, ImageStore, Registration, ScanOptions } from './image-store.ts';
+import { type SweepSummary, sweepImages } from './image-sweep.ts';
 import type { ListOrder } from './list-order.ts';
 import { diffTags, isValidTag, MAX_TAGS_PER_IMAGE, normalizeTags } from './tag-rules.ts';
 
@@ -38,6 +41,9 @@ export interface RegistryDependencies {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The least time an attempt at a change (a read and a write) needs; with less left before the deadline, none starts. */
+const MIN_ATTEMPT_MS = 100;
+
 /** How many tenants' records one catalog state change writes at a time. */
 const SYNC_CONCURRENCY = 8;
 
@@ -50,21 +56,27 @@ const forEachLimited = async <T>(items: readonly T[], limit: number, work: (item
 };
 
 /**
- * Whatever a catalog adapter throws (a timeout, a throttled or failing service, a network error)
- * is the catalog being unavailable to us, so the caller gets a 503 to retry rather than a 500.
- * Done once here, so no adapter and no call site can forget it.
+ * A catalog adapter names its own service's transient failures (DependencyUnavailableError). What
+ * else it throws is sorted here by the common rule, so no adapter and no call site can get it
+ * wrong: a timeout, a 5xx or a connection that failed is the catalog being unavailable (503, retry);
+ * anything else (a missing permission, a bug) is ours to fix, an internal error (500, logged).
  */
-const guardCatalog = (catalog: ImageCatalog): ImageCatalog => ({
-  isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
-  async describeImage(imageId) {
+const guardCatalog = (catalog: ImageCatalog): ImageCatalog => {
+  const sorted = async <T>(ask: () => Promise<T>): Promise<T> => {
     try {
-      return await catalog.describeImage(imageId);
+      return await ask();
     } catch (error) {
-      if (error instanceof RegistryError) throw error;
+      if (error instanceof RegistryError || !(error instanceof Error) || !isServiceFailure(error)) throw error;
       throw new DependencyUnavailableError('image catalog', { cause: error });
     }
-  },
-});
+  };
+  const { refreshImages } = catalog;
+  return {
+    isWellFormedId: (imageId) => catalog.isWellFormedId(imageId),
+    describeImage: (imageId) => sorted(() => catalog.describeImage(imageId)),
+    ...(refreshImages ? { refreshImages: (imageIds: readonly string[]) => sorted(() => refreshImages.call(catalog, imageIds)) } : {}),
+  };
+};
 
 /** The registry operations and their rules; knows nothing of HTTP, EventBridge or DynamoDB. */
 export const createImageRegistry = ({
@@ -87,10 +99,11 @@ export const createImageRegistry = ({
     return facts;
   };
 
-  // Full jitter keeps a crowd of writers on one image from colliding in lockstep.
-  const backoff = (attempt: number) => sleep(Math.random() * Math.min(250, 10 * 2 ** attempt));
-
-  /** Optimistic concurrency: read, compute, write guarded by the version; on a conflict, again. */
+  /**
+   * Optimistic concurrency: read, compute, write guarded by the version; on a conflict, again, with
+   * full jitter so that a crowd of writers on one image does not collide in lockstep. Another
+   * attempt starts only if it fits before the request's deadline (lib/deadline.ts).
+   */
   const withRetries = async <T>(imageId: string, attemptOnce: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
@@ -98,11 +111,31 @@ export const createImageRegistry = ({
       } catch (error) {
         if (!(error instanceof StaleRecordError)) throw error;
         metrics.count('writeConflicts');
-        await backoff(attempt);
+        const delay = Math.random() * Math.min(250, 10 * 2 ** attempt);
+        if (attempt === maxAttempts || remainingMs() < delay + MIN_ATTEMPT_MS) {
+          metrics.count('writeRetriesExhausted');
+          throw new ConcurrentUpdateError(imageId, attempt);
+        }
+        await sleep(delay);
       }
     }
     metrics.count('writeRetriesExhausted');
     throw new ConcurrentUpdateError(imageId, maxAttempts);
+  };
+
+  /**
+   * A tenant's record of an image the catalog reports gone (deregistered): marked DELETED first, so
+   * the change stream says the AMI was deregistered, not that someone unregistered it; then removed
+   * with its tags, guarded by its version. Whether there was one.
+   */
+  const removeGoneRecord = async (tenant: string, imageId: string, changedAt: string) => {
+    await store.updateImageState(tenant, imageId, { status: DELETED_STATUS, progress: 0, changedAt }, now());
+    return withRetries(imageId, async () => {
+      const image = await store.getImage(tenant, imageId);
+      if (!image) return false;
+      await store.deleteImage(tenant, image);
+      return true;
+    });
   };
 
   const changeTags = (tenant: string, imageId: string, nextTags: (current: readonly string[]) => Iterable<string>) => {
@@ -202,20 +235,18 @@ export const createImageRegistry = ({
       const tenants = await store.findTenantsOfImage(imageId);
       let changed = 0;
       await forEachLimited(tenants, SYNC_CONCURRENCY, async (tenant) => {
-        if (state.status === DELETED_STATUS) {
-          // Marked first, so the change stream says the AMI was deregistered, not that someone unregistered it.
-          await store.updateImageState(tenant, imageId, state, now());
-          await withRetries(imageId, async () => {
-            const image = await store.getImage(tenant, imageId);
-            if (!image) return;
-            await store.deleteImage(tenant, image);
-            changed++;
-          });
-        } else if (await store.updateImageState(tenant, imageId, state, now())) {
+        if (
+          state.status === DELETED_STATUS
+            ? await removeGoneRecord(tenant, imageId, state.changedAt)
+            : await store.updateImageState(tenant, imageId, state, now())
+        ) {
           changed++;
         }
       });
       return { tenants: tenants.length, changed };
     },
+
+    /** Every tenant's record of every image checked against the catalog: lib/registry/image-sweep.ts. */
+    sweepImages: (): Promise<SweepSummary> => sweepImages({ store, catalog, clock, removeGoneRecord, now }),
   };
 };

@@ -24,6 +24,13 @@ export interface ImageState {
   readonly changedAt: string;
 }
 
+/** One tenant's record of an image, as the daily sweep reads it: enough to tell whether its facts are current. */
+export interface RecordFacts {
+  readonly tenant: string;
+  readonly imageId: string;
+  readonly facts: ImageFacts;
+}
+
 export interface Registration {
   readonly username: string;
   /** Absent: keep the current description (empty for a new record). */
@@ -61,4 +68,11 @@ export interface ImageStore {
    * or this very state (same status, same time) was. Whether it was applied.
    */
   updateImageState(tenant: string, imageId: string, state: ImageState, now: string): Promise<boolean>;
+  /** Every record of every tenant, a page at a time, in no particular order. For the daily sweep: it reads the whole table. */
+  scanRecordFacts(): AsyncIterable<readonly RecordFacts[]>;
+  /**
+   * Replaces the record's facts with the catalog's, read at `changedAt`, unless the record is gone
+   * or a newer state was applied. Whether it was applied.
+   */
+  refreshFacts(tenant: string, imageId: string, facts: ImageFacts, changedAt: string, now: string): Promise<boolean>;
 }

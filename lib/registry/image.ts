@@ -12,6 +12,8 @@ export interface ImageFacts {
   readonly updated?: string | undefined;
   /** ISO 8601 UTC to the second: when the catalog deprecates (or deprecated) the image; absent when it does not. */
   readonly deprecationTime?: string | undefined;
+  /** Who owns the image in the catalog (an AMI's account id); shown as the `owner` metadata. */
+  readonly owner?: string | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { remainingMs } from '../deadline.ts';
 import { DependencyUnavailableError } from '../registry/errors.ts';
 import type { ImageRecord } from '../registry/image.ts';
 import type { TableAccess } from './dynamodb-client.ts';
@@ -20,7 +21,12 @@ const readBatch = async ({ client, tableName }: TableAccess, tenant: string, ids
   let requested: Record<string, unknown>[] = ids.map((id) => ({ ...keys.image(tenant, id) }));
   for (let attempt = 0; requested.length > 0; attempt++) {
     if (attempt > UNPROCESSED_RETRIES) throw new DependencyUnavailableError('database');
-    if (attempt > 0) await sleep(Math.random() * 20 * 2 ** attempt);
+    if (attempt > 0) {
+      const delay = Math.random() * 20 * 2 ** attempt;
+      // A wait past the request's deadline would only end in Lambda's timeout: give up now, as DynamoDB's throttling would have it.
+      if (remainingMs() < delay) throw new DependencyUnavailableError('database');
+      await sleep(delay);
+    }
     const keysToRead = requested;
     const result = await callDynamoDb(() => client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keysToRead, ConsistentRead: true } } })));
     found.push(...(result.Responses?.[tableName] ?? []));

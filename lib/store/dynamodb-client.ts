@@ -1,6 +1,8 @@
 import { channel } from 'node:diagnostics_channel';
 import { type ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { boundByDeadline } from '../deadline.ts';
+import { CONNECTION_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SDK_MAX_ATTEMPTS } from '../time-budget.ts';
 
 export interface DynamoDbSettings {
   /** Set for DynamoDB Local; unset in AWS. */
@@ -70,19 +72,19 @@ const observeCalls = (client: DynamoDBClient) =>
     { step: 'initialize', priority: 'high', name: 'observeDynamoDbCalls' },
   );
 
-export const createDocumentClient = ({ endpoint, region, maxAttempts = 3 }: DynamoDbSettings = {}) => {
+export const createDocumentClient = ({ endpoint, region, maxAttempts = SDK_MAX_ATTEMPTS }: DynamoDbSettings = {}) => {
   const client = new DynamoDBClient({
     endpoint,
     region: region ?? (endpoint ? 'local' : undefined),
     // DynamoDB Local accepts any credentials; in AWS the function's role provides them.
     ...(endpoint ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts,
-    // A hung connection should become a retry, then a 503, well inside API Gateway's 30 s.
+    // A hung connection becomes a retry, then a 503, inside the function's time (lib/time-budget.ts).
     // throwOnRequestTimeout: without it the SDK only logs a warning and keeps waiting.
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
   });
   observeCalls(client);
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return boundByDeadline(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
 };
 
 /** A table and the client that reaches it: what every part of the store works on. */

@@ -11,6 +11,8 @@ const THROTTLING = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // A transaction with the same idempotency token (the SDK's retry of one whose answer was lost) is still running.
+  'TransactionInProgressException',
 ]);
 
 /** DynamoDB's names for "too many requests", as opposed to its failures. */

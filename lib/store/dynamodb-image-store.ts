@@ -6,6 +6,7 @@ import { callDynamoDb } from './dynamodb-errors.ts';
 import { sortKeyRange } from './id-order.ts';
 import { attributeNames, imageIndexValues, recordOf } from './image-item.ts';
 import { keyNames, keys } from './keys.ts';
+import { refreshRecordFacts, scanRecordFacts } from './record-sweep.ts';
 import { candidateIds, dynamoDbTagPages } from './tag-index-reader.ts';
 import { writeTagChange } from './tag-writes.ts';
 import { firstVersion, guardedWrite } from './write-guard.ts';
@@ -158,5 +159,8 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
         throw error;
       }
     },
+
+    scanRecordFacts: () => scanRecordFacts(table),
+    refreshFacts: (tenant, imageId, facts, changedAt, now) => refreshRecordFacts(table, tenant, imageId, facts, changedAt, now),
   };
 };

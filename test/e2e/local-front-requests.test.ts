@@ -1,9 +1,11 @@
 import { once } from 'node:events';
+import { get } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { newTenant } from '../support/fixtures.ts';
+import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
 import { useInProcessFront } from '../support/in-process-front.ts';
 import { routeCalls } from '../support/route-calls.ts';
+import { registeredImage, seedImages } from '../support/seed-images.ts';
 import { tenantItems } from '../support/table-inspection.ts';
 
 /** The local front in this process, over real HTTP: requests a client library would not send. */
@@ -89,5 +91,64 @@ describe('local front: requests at the edge of HTTP', () => {
       expect([200, 202, 204, 400], `${route.method} ${route.path}`).toContain(full.status);
       if (route.operation.access === 'read') expect((await call('reader-token', route, 'img-plain')).status).toBe(full.status);
     }
+  });
+});
+
+describe('local front: the token comes before the body', () => {
+  const tenant = newTenant();
+  // An empty token is what an empty token file or `REGISTRY_DEV_TOKENS=' =t'` would have made; both are refused at start,
+  // and the front never lets an empty header match one anyway.
+  const front = useInProcessFront({ tokens: [{ token: '', tenant }], tenantClaim: 'tenant_id' });
+
+  /** Sends the request head and the first bytes of a body that never arrives, and reads whatever the front answers. */
+  const headWithoutBody = async (head: string) => {
+    const socket = connect(front.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(`${head}Content-Type: application/json\r\nContent-Length: 10000000\r\n\r\n{"username": `);
+    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    socket.destroy();
+    const text = chunk.toString();
+    return { status: Number(text.split(' ', 2)[1]), text };
+  };
+
+  it('answers 401 to a request without a valid token before its body has arrived', { timeout: 15_000 }, async () => {
+    const answer = await headWithoutBody(`POST /v1.1/${tenant}/images/img-plain HTTP/1.1\r\nHost: x\r\n`);
+    expect(answer.status).toBe(401);
+    expect(answer.text).toContain('"error_name":"UNAUTHORIZED"');
+    expect(answer.text.toLowerCase()).toContain('cache-control: no-store');
+  });
+
+  it('never lets an empty X-Auth-Token or Bearer header match a token', async () => {
+    for (const header of ['X-Auth-Token: ', 'X-Auth-Token:', 'Authorization: Bearer ', 'Authorization: Bearer']) {
+      const answer = await headWithoutBody(`POST /v1.1/${tenant}/images/img-plain HTTP/1.1\r\nHost: x\r\n${header}\r\n`);
+      expect(answer.status, header).toBe(401);
+    }
+    expect(await tenantItems(tenant)).toEqual([]);
+  });
+});
+
+describe('local front: a compressed answer over HTTP', () => {
+  const tenant = newTenant();
+  const front = useInProcessFront({ tokens: [{ token: 'gzip-token', tenant }], tenantClaim: 'tenant_id' });
+
+  it('sends a large answer gzip-compressed as bytes, as API Gateway passes a base64 result, and fetch reads it', async () => {
+    const images = Array.from({ length: 40 }, (_, i) => registeredImage(`img-${String(i).padStart(2, '0')}`, ['spark', '3.5']));
+    await seedImages({ client: documentClient(), tableName: TABLE_NAME, tenant, images });
+    const url = `http://127.0.0.1:${front.port}/v1.1/${tenant}/images`;
+    // fetch asks for gzip and decompresses it.
+    const response = await fetch(url, { headers: { 'x-auth-token': 'gzip-token' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    expect(((await response.json()) as { images: unknown[] }).images).toHaveLength(40);
+    // A client that does not ask for gzip gets plain JSON.
+    const plain = await new Promise<{ encoding: string | undefined; body: string }>((resolve, reject) => {
+      get(url, { headers: { 'x-auth-token': 'gzip-token' } }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ encoding: answer.headers['content-encoding'], body: Buffer.concat(chunks).toString() }));
+      }).on('error', reject);
+    });
+    expect(plain.encoding).toBeUndefined();
+    expect(JSON.parse(plain.body).images).toHaveLength(40);
   });
 });

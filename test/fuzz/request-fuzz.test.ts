@@ -48,7 +48,9 @@ const checkAnswer = (request: FuzzRequest, answer: Answer, counts: Tally) => {
   if (answer.status >= 500) counts.serverErrors++;
   const where = `${request.method} ${request.path.slice(0, 200)} -> ${answer.status} ${answer.text.slice(0, 300)}`;
   expect(answer.status, where).toBeLessThan(500);
-  if (answer.status >= 400 && isImageServiceRequest(request)) {
+  // A request line and headers too long for the front's HTTP parser are refused before any route
+  // is matched (in AWS, by API Gateway itself): in Sahara's body, whatever the path (docs/deploy.md).
+  if (answer.status >= 400 && answer.status !== 431 && isImageServiceRequest(request)) {
     expect(answer.text, where).toMatch(new RegExp(`^${answer.status} [A-Za-z ]+\n\n.+\n$`, 's'));
     return;
   }

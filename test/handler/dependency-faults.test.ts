@@ -1,6 +1,7 @@
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type { ImageCatalog } from '../../lib/catalog/image-catalog.ts';
 import { renderError } from '../../lib/http/proxy-result.ts';
+import { log } from '../../lib/log.ts';
 import { DependencyUnavailableError, ImageNotFoundError } from '../../lib/registry/errors.ts';
 import { type ApiAnswer, callApi, v1Client } from '../support/api.ts';
 import { type Fault, startFaultProxy } from '../support/fault-proxy.ts';
@@ -106,6 +107,68 @@ describe('DynamoDB throttling, failing or unreachable', () => {
   });
 });
 
+/** A 500 that says nothing of its cause; only the log does. */
+const expectInternalError = (answer: ApiAnswer) => {
+  expect(answer.status).toBe(500);
+  expect(answer.headers['retry-after']).toBeUndefined();
+  expect(answer.json).toEqual({
+    error_code: 500,
+    error_name: 'INTERNAL_SERVER_ERROR',
+    error_message: expect.stringMatching(/^Internal error\nError ID: req-\S+$/),
+  });
+};
+
+describe('a permanent DynamoDB refusal (a missing permission)', () => {
+  it('is a 500 saying nothing internal, logged as an error with its cause, after one attempt; nothing is written', async () => {
+    const { tenant, api, before } = await seeded();
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
+    const warnings = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
+    try {
+      proxy.inject('access-denied');
+      proxy.reset();
+      const answer = await api.tag('img-spark-35', ['new']);
+      expectInternalError(answer);
+      expect(answer.text).not.toContain('AccessDenied');
+      expect(answer.text).not.toContain('dynamodb');
+      // A retry would not grant the permission: the SDK does not retry it, and neither does the registry.
+      expect(proxy.received).toEqual(['GetItem']);
+      expectInternalError(await api.list());
+      expectInternalError(await api.register('img-spark-35', { username: 'other' }));
+      expect(errors).toHaveBeenCalledWith(
+        'request failed',
+        expect.objectContaining({ status: 500, error: expect.objectContaining({ name: 'AccessDeniedException' }) }),
+      );
+      expect(warnings).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+      warnings.mockRestore();
+    }
+    proxy.clear();
+    expect(await tenantItems(tenant)).toEqual(before);
+  });
+
+  it('while a throttled DynamoDB is logged as a warning and answered 503', async () => {
+    const { api } = await seeded();
+    const errors = vi.spyOn(log, 'error').mockImplementation(() => undefined);
+    const warnings = vi.spyOn(log, 'warn').mockImplementation(() => undefined);
+    try {
+      proxy.inject('throttle');
+      expectServiceUnavailable(await api.show('img-spark-35'));
+      expect(warnings).toHaveBeenCalledWith(
+        'request failed, to be retried',
+        expect.objectContaining({
+          status: 503,
+          error: expect.objectContaining({ name: 'DependencyUnavailableError', cause: expect.objectContaining({ name: 'ThrottlingException' }) }),
+        }),
+      );
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+      warnings.mockRestore();
+    }
+  });
+});
+
 describe('tenancy is decided before anything is read', () => {
   it('answers 403 for another tenant on every v1.1 route without a single DynamoDB request', async () => {
     const { routesWithTenantInPath } = await import('../support/route-calls.ts');
@@ -171,6 +234,35 @@ describe('a failing image catalog', () => {
 
     state.failing = false;
     expect((await registry.registerImage(tenant, 'img-plain', { username: 'u' })).username).toBe('u');
+  });
+
+  it('is an internal error (500), not a 503, when the catalog refuses us for good (a missing permission, a bug); nothing is written', async () => {
+    const tenant = newTenant();
+    const permanentFailures = [
+      Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } }),
+      new TypeError("Cannot read properties of undefined (reading 'Images')"),
+    ];
+    for (const failure of permanentFailures) {
+      const catalog: ImageCatalog = {
+        isWellFormedId: () => true,
+        describeImage: async () => {
+          throw failure;
+        },
+      };
+      const registry = testRegistry({ catalog });
+      for (const attempt of [() => registry.registerImage(tenant, 'img-plain', { username: 'u' }), () => registry.tagImage(tenant, 'img-plain', ['a'])]) {
+        const error = await attempt().then(
+          () => undefined,
+          (thrown: unknown) => thrown,
+        );
+        expect(error).toBe(failure);
+        const rendered = renderError(error, 'r1');
+        expect(rendered.statusCode).toBe(500);
+        expect(rendered.headers).not.toHaveProperty('retry-after');
+        expect(JSON.parse(rendered.body!).error_message).toBe('Internal error\nError ID: req-r1');
+      }
+    }
+    expect(await tenantItems(tenant)).toEqual([]);
   });
 
   it("passes the registry's own errors from a catalog through unchanged", async () => {

@@ -43,8 +43,9 @@ describe('ImageRegistryStack on the open catalog', () => {
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
   });
 
-  it('has neither the AMI state rule nor the sync function', () => {
+  it('has neither the AMI state rule nor the sync function, nor the sweep and its schedule', () => {
     template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     template.resourceCountIs('AWS::Lambda::Function', operations.length + 2); // and route-not-found, publish-image-changes
   });
 });
@@ -64,6 +65,7 @@ describe('ImageRegistryStack on a static catalog', () => {
     }
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
     template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     template.resourceCountIs('AWS::Lambda::Function', operations.length + 2); // and route-not-found, publish-image-changes
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleFunction, describesAmis, type FunctionBundle, functionNames } from '../support/function-bundles.ts';
+import { backgroundFunctionNames, bundleFunction, describesAmis, type FunctionBundle, functionNames } from '../support/function-bundles.ts';
 
 /**
  * The cold-start budget of a function's bundle (index.mjs, minified, as NodejsFunction builds it
@@ -25,28 +25,30 @@ import { bundleFunction, describesAmis, type FunctionBundle, functionNames } fro
  */
 const BUNDLE_BUDGET_BYTES = 512 * 1024;
 
+const allFunctions = [...functionNames(), ...backgroundFunctionNames()];
+
 describe('function bundles', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'function-bundles-'));
   const bundles = new Map<string, FunctionBundle>();
 
   beforeAll(async () => {
-    for (const bundle of await Promise.all(functionNames().map((name) => bundleFunction(name, outDir)))) {
+    for (const bundle of await Promise.all(allFunctions.map((name) => bundleFunction(name, outDir)))) {
       bundles.set(bundle.name, bundle);
     }
   }, 180_000);
 
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
-  it.each(functionNames())(`%s stays within the ${BUNDLE_BUDGET_BYTES / 1024} KiB budget`, (name) => {
+  it.each(allFunctions)(`%s stays within the ${BUNDLE_BUDGET_BYTES / 1024} KiB budget`, (name) => {
     expect(bundles.get(name)!.bytes).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
   });
 
-  it.each(functionNames())('%s is self-contained but for the EC2 client, imported lazily where it may describe an AMI', (name) => {
+  it.each(allFunctions)('%s is self-contained but for the EC2 client, imported lazily where it may describe an AMI', (name) => {
     expect(bundles.get(name)!.externalImports).toEqual(describesAmis(name) ? ['dynamic-import @aws-sdk/client-ec2'] : []);
   });
 
   it('only functions that may describe an AMI hold the ec2 catalog', () => {
-    for (const name of functionNames()) {
+    for (const name of allFunctions) {
       expect(readFileSync(bundles.get(name)!.file, 'utf8').includes('InvalidAMIID.NotFound')).toBe(describesAmis(name));
     }
   });

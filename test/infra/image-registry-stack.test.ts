@@ -4,6 +4,7 @@ import type { App } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../lib/routes.ts';
+import { FUNCTION_TIMEOUT_MS } from '../../lib/time-budget.ts';
 import { actionsOf, bundleOf, findFunction, type Resources, synthesize } from '../support/stack-template.ts';
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
@@ -23,7 +24,7 @@ describe('ImageRegistryStack template', () => {
     return entries[0]!;
   };
 
-  it('has one on-demand table with point-in-time recovery, retained on stack deletion', () => {
+  it('has one on-demand table with point-in-time recovery and deletion protection, retained on stack deletion', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
@@ -31,6 +32,7 @@ describe('ImageRegistryStack template', () => {
       Properties: {
         BillingMode: 'PAY_PER_REQUEST',
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
         KeySchema: [
           { AttributeName: 'PK', KeyType: 'HASH' },
           { AttributeName: 'SK', KeyType: 'RANGE' },
@@ -54,9 +56,15 @@ describe('ImageRegistryStack template', () => {
     });
   });
 
-  it('has one Node 24 arm64 function per operation, plus the not-found, AMI sync and change publisher functions, all on the ec2 catalog', () => {
-    template.resourceCountIs('AWS::Lambda::Function', operations.length + 3);
-    for (const { name } of [...operations, { name: 'route-not-found' }, { name: 'sync-ami-state' }, { name: 'publish-image-changes' }]) {
+  it('has one Node 24 arm64 function per operation, plus the not-found, AMI sync, sweep and change publisher functions, all on the ec2 catalog', () => {
+    template.resourceCountIs('AWS::Lambda::Function', operations.length + 4);
+    for (const { name } of [
+      ...operations,
+      { name: 'route-not-found' },
+      { name: 'sync-ami-state' },
+      { name: 'sweep-ami-records' },
+      { name: 'publish-image-changes' },
+    ]) {
       const [, fn] = functionOf(name);
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -65,6 +73,14 @@ describe('ImageRegistryStack template', () => {
         Environment: { Variables: { TABLE_NAME: { Ref: expect.any(String) }, TENANT_CLAIM: 'project_id', REGISTRY_CATALOG: 'ec2' } },
       });
     }
+  });
+
+  it('gives every function behind the HTTP API the timeout its requests budget for (lib/time-budget.ts)', () => {
+    for (const { name } of [...operations, { name: 'route-not-found' }]) {
+      expect(functionOf(name)[1].Properties.Timeout, name).toBe(FUNCTION_TIMEOUT_MS / 1000);
+    }
+    expect(functionOf('sync-ami-state')[1].Properties.Timeout).toBe(60);
+    expect(functionOf('sweep-ami-records')[1].Properties.Timeout).toBe(900);
   });
 
   it("routes every route-table entry to its own function, behind the JWT authorizer, on the users' API", () => {
@@ -115,6 +131,7 @@ describe('ImageRegistryStack template', () => {
     }
     expect(actionsOf(functionOf('route-not-found')[0])).toEqual([]);
     expect(actionsOf(functionOf('sync-ami-state')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actionsOf(functionOf('sweep-ami-records')[0]).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     // The stream only, never the table (test/infra/change-events-stack.test.ts).
     expect(actionsOf(functionOf('publish-image-changes')[0]).sort()).toEqual([
       'dynamodb:DescribeStream',
@@ -140,11 +157,13 @@ describe('ImageRegistryStack template', () => {
   });
 
   describe('on the ec2 catalog (the default)', () => {
-    const catalogCallers: string[] = operations.filter((operation) => operation.callsCatalog).map((operation) => operation.name);
+    // The operations that may look an image up, and the sweep, which reads every registered AMI again.
+    const catalogCallers: string[] = [...operations.filter((operation) => operation.callsCatalog).map((operation) => operation.name), 'sweep-ami-records'];
+    const allFunctions = [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state', 'sweep-ami-records', 'publish-image-changes'];
 
     it('grants ec2:DescribeImages exactly to the functions whose operation may ask the catalog', () => {
-      expect(catalogCallers.length).toBeGreaterThan(0);
-      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state', 'publish-image-changes']) {
+      expect(catalogCallers.length).toBeGreaterThan(1);
+      for (const name of allFunctions) {
         const ec2Actions = actionsOf(template, findFunction(template, name)[0]).filter((action) => action.startsWith('ec2:'));
         expect(ec2Actions, name).toEqual(catalogCallers.includes(name) ? ['ec2:DescribeImages'] : []);
       }
@@ -166,8 +185,19 @@ describe('ImageRegistryStack template', () => {
       }
     });
 
+    it("hands amiOwners (the account itself, 'self', by default) to exactly the functions that describe AMIs", () => {
+      for (const name of allFunctions) {
+        const [, fn] = findFunction(template, name);
+        expect(fn.Properties.Environment.Variables.AMI_OWNERS, name).toBe(catalogCallers.includes(name) ? 'self' : undefined);
+      }
+      const { template: canonical } = synthesize(undefined, { bundle: false, props: { amiOwners: ['self', '099720109477'] } });
+      const [, register] = findFunction(canonical, 'register-image');
+      expect(register.Properties.Environment.Variables.AMI_OWNERS).toBe('self,099720109477');
+      expect(() => synthesize(undefined, { bundle: false, props: { amiOwners: ['everyone'] } })).toThrow(/'everyone' is not an AMI owner/);
+    });
+
     it('bundles the EC2 SDK only into the functions that describe AMIs', () => {
-      for (const name of [...operations.map((operation) => operation.name), 'route-not-found', 'sync-ami-state']) {
+      for (const name of allFunctions) {
         const bundle = readFileSync(join(bundleOf(app, template, name), 'index.mjs'), 'utf8');
         expect(bundle.includes('DescribeImages'), name).toBe(catalogCallers.includes(name));
       }
@@ -190,10 +220,67 @@ describe('ImageRegistryStack template', () => {
       });
     });
 
-    it('routes no HTTP request to the sync function', () => {
-      const [syncId] = findFunction(template, 'sync-ami-state');
+    it('routes no HTTP request to the sync or the sweep function', () => {
       const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration') as Resources);
-      expect(integrations.filter((integration) => JSON.stringify(integration.Properties.IntegrationUri).includes(syncId))).toEqual([]);
+      for (const name of ['sync-ami-state', 'sweep-ami-records']) {
+        const [functionId] = findFunction(template, name);
+        expect(integrations.filter((integration) => JSON.stringify(integration.Properties.IntegrationUri).includes(functionId))).toEqual([]);
+      }
+    });
+
+    it('invokes the sweep daily from EventBridge Scheduler, retrying a failed invocation for an hour, with a role that may invoke only it', () => {
+      const [sweepId] = findFunction(template, 'sweep-ami-records');
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      const [schedule] = Object.values(template.findResources('AWS::Scheduler::Schedule') as Resources);
+      expect(schedule!.Properties).toMatchObject({
+        ScheduleExpression: 'rate(1 day)',
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [sweepId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          RoleArn: { 'Fn::GetAtt': [expect.stringMatching(/^AmiSweepInvoker/), 'Arn'] },
+        },
+      });
+      const roleId = schedule!.Properties.Target.RoleArn['Fn::GetAtt'][0];
+      const role = (template.findResources('AWS::IAM::Role') as Resources)[roleId]!;
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        }),
+      ]);
+      const grants = Object.values(template.findResources('AWS::IAM::Policy') as Resources)
+        .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+      expect(grants).toEqual([
+        {
+          Action: 'lambda:InvokeFunction',
+          Effect: 'Allow',
+          Resource: [{ 'Fn::GetAtt': [sweepId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [sweepId, 'Arn'] }, ':*']] }],
+        },
+      ]);
+    });
+
+    it('outputs the names of the sync and the sweep functions and the URLs of the dead-letter queues, which the redrive reads and invokes', () => {
+      template.hasOutput('AmiSyncFunctionName', { Value: { Ref: findFunction(template, 'sync-ami-state')[0] } });
+      template.hasOutput('AmiSweepFunctionName', { Value: { Ref: findFunction(template, 'sweep-ami-records')[0] } });
+      const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
+      for (const [output, queue] of [
+        ['AmiStateChangeDeadLettersUrl', 'AmiStateChangeDeadLetters'],
+        ['AmiSyncFailedEventsUrl', 'AmiSyncFailedEvents'],
+      ] as const) {
+        template.hasOutput(output, { Value: { Ref: queues.find((id) => id.startsWith(queue)) } });
+      }
+    });
+
+    it('takes the sweep schedule from amiSweepSchedule, and refuses one that is not a schedule or runs more than hourly', () => {
+      const { template: nightly } = synthesize(undefined, { bundle: false, props: { amiSweepSchedule: 'cron(0 3 * * ? *)' } });
+      nightly.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 * * ? *)' });
+      for (const wrong of ['daily', 'rate(5 minutes)', 'rate(1 week)', 'at(2026-12-01T00:00:00)']) {
+        expect(() => synthesize(undefined, { bundle: false, props: { amiSweepSchedule: wrong } }), wrong).toThrow(
+          /amiSweepSchedule: .* is not a schedule of at most once an hour/,
+        );
+      }
     });
   });
 });

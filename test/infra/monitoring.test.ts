@@ -5,7 +5,7 @@ import { operations } from '../../lib/routes.ts';
 import { operationsStack, type Resource } from '../support/operations-stack.ts';
 
 const HTTP_FUNCTIONS = [...operations.map(({ name }) => name), 'route-not-found'];
-const ALL_FUNCTIONS = [...HTTP_FUNCTIONS, 'sync-ami-state', 'publish-image-changes'];
+const ALL_FUNCTIONS = [...HTTP_FUNCTIONS, 'sync-ami-state', 'sweep-ami-records', 'publish-image-changes'];
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
 const alarmsOf = (resources: (type: string) => Record<string, Resource>) =>
@@ -34,6 +34,9 @@ describe('alarms', () => {
         // The sync's errors are its own alarm, with its unreadable events.
         'sync-ami-state-throttles',
         'ami-sync-failures',
+        // The daily sweep: a failed run (records it could not check, a fault of ours) is an error.
+        'sweep-ami-records-errors',
+        'sweep-ami-records-throttles',
         'dynamodb-throttles',
         'dynamodb-system-errors',
         'ami-state-change-delivery-dead-letters',

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { buildApiEvent, type IamCaller, lambdaContext } from '../../infra/local/lambda-event.ts';
 import { loadHandler, ROUTE_NOT_FOUND } from '../../infra/local/local-front.ts';
 import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
@@ -53,12 +54,17 @@ export interface ApiCall {
   /** An object is sent as JSON; a string or Buffer as is. */
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
+  /** The invocation's time, as Lambda's context reports it; the function's timeout when absent. */
+  readonly timeoutMs?: number;
 }
 
 export interface ApiAnswer {
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** The body as a client reads it: a gzip-compressed one decompressed, as requests and fetch do. */
   readonly text: string;
+  /** The size of the result Lambda would return (its JSON), which Lambda refuses over 6 MB. */
+  readonly resultBytes: number;
   // Tests read the answer's fields freely; the assertions check their shape.
   readonly json: any;
   /** The function that answered. */
@@ -69,7 +75,7 @@ export interface ApiAnswer {
  * Calls the handler that API Gateway would route to, with the payload 2.0 event it would build
  * after its JWT authorizer accepted a token carrying `tenant` (or after it vouched for `caller`).
  */
-export const callApi = async ({ method, path, tenant, caller, body, headers = {} }: ApiCall): Promise<ApiAnswer> => {
+export const callApi = async ({ method, path, tenant, caller, body, headers = {}, timeoutMs }: ApiCall): Promise<ApiAnswer> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   const operation = match.kind === 'found' ? match.operation.name : ROUTE_NOT_FOUND;
@@ -88,12 +94,15 @@ export const callApi = async ({ method, path, tenant, caller, body, headers = {}
     ...authorizerOf(caller ?? (tenant === null ? undefined : tokenOf(tenant))),
   });
   const handler = await loadHandler(operation);
-  const result: ApiResult = await handler(event, lambdaContext(operation));
-  const text = result.body ?? '';
+  const result: ApiResult = await handler(event, lambdaContext(operation, timeoutMs));
+  const headersOfResult = (result.headers ?? {}) as Record<string, string>;
+  const answered = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  const text = (headersOfResult['content-encoding'] === 'gzip' ? gunzipSync(answered) : answered).toString('utf8');
   return {
     status: result.statusCode ?? 200,
-    headers: (result.headers ?? {}) as Record<string, string>,
+    headers: headersOfResult,
     text,
+    resultBytes: Buffer.byteLength(JSON.stringify(result)),
     // The image service answers some errors in text (Glance's, to a caller that does not accept JSON).
     json: text === '' || !/json/.test(String(result.headers?.['content-type'])) ? undefined : JSON.parse(text),
     operation,

@@ -9,14 +9,16 @@ import type { Socket } from 'node:net';
  * - reset: the connection is dropped before an answer (a network failure)
  * - hang: no answer at all, until the client gives up (a timeout)
  * - drop-response: the request reaches DynamoDB and is applied, then the answer is lost
+ * - access-denied: DynamoDB's 400 AccessDeniedException, as for a role missing a permission
+ * - slow: the answer comes, but only after `delayMs` (see inject)
  */
-export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang' | 'drop-response';
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang' | 'drop-response' | 'access-denied' | 'slow';
 
 export interface FaultProxy {
   /** Point the SDK here instead of at DynamoDB Local. */
   readonly endpoint: string;
-  /** Applies `fault` to every request, or only to the named DynamoDB operations (`TransactWriteItems`). */
-  inject(fault: Fault, operations?: readonly string[]): void;
+  /** Applies `fault` to every request, or only to the named DynamoDB operations (`TransactWriteItems`); `slow` waits `delayMs` (default 5 s). */
+  inject(fault: Fault, operations?: readonly string[], options?: { delayMs?: number }): void;
   /** Lets every request through again. */
   clear(): void;
   /** The DynamoDB operations received since the last reset(), in order, faulted or not. */
@@ -36,7 +38,7 @@ const errorAnswer = (response: ServerResponse, status: number, type: string, mes
  */
 export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => {
   const target = new URL(upstream);
-  let active: { fault: Fault; operations?: ReadonlySet<string> | undefined } | undefined;
+  let active: { fault: Fault; operations?: ReadonlySet<string> | undefined; delayMs: number } | undefined;
   const received: string[] = [];
   const sockets = new Set<Socket>();
 
@@ -70,6 +72,8 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
           return errorAnswer(response, 400, 'ThrottlingException', 'Rate of requests exceeds the allowed throughput.');
         case 'server-error':
           return errorAnswer(response, 500, 'InternalServerError', 'Internal server error');
+        case 'access-denied':
+          return errorAnswer(response, 400, 'AccessDeniedException', 'User is not authorized to perform: dynamodb:GetItem on resource: table');
         case 'reset':
           return request.socket.destroy();
         case 'hang':
@@ -81,19 +85,27 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
             () => request.socket.destroy(),
             () => request.socket.destroy(),
           );
+        case 'slow': {
+          const timer = setTimeout(() => relay(request, response, body), active!.delayMs);
+          request.socket.once('close', () => clearTimeout(timer));
+          return;
+        }
         default:
-          return forward(
-            request,
-            body,
-            (answer, answerBody) => {
-              response.writeHead(answer.statusCode ?? 502, answer.headers);
-              response.end(answerBody);
-            },
-            () => request.socket.destroy(),
-          );
+          return relay(request, response, body);
       }
     });
   });
+  const relay = (request: IncomingMessage, response: ServerResponse, body: Buffer) =>
+    forward(
+      request,
+      body,
+      (answer, answerBody) => {
+        if (response.destroyed) return;
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        response.end(answerBody);
+      },
+      () => request.socket.destroy(),
+    );
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -104,8 +116,8 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    inject: (fault, operations) => {
-      active = { fault, operations: operations ? new Set(operations) : undefined };
+    inject: (fault, operations, { delayMs = 5_000 } = {}) => {
+      active = { fault, operations: operations ? new Set(operations) : undefined, delayMs };
     },
     clear: () => {
       active = undefined;

@@ -12,6 +12,9 @@ import { operations } from '../../lib/routes.ts';
 /** Every Lambda function the stack deploys: one per operation of the route table, `$default`'s, and the change events' publisher. */
 export const functionNames = (): string[] => [...operations.map((operation) => operation.name), ROUTE_NOT_FOUND, PUBLISHER_FUNCTION];
 
+/** The functions the ec2 catalog adds, which no request reaches: the AMI state sync and the daily sweep. */
+export const backgroundFunctionNames = (): string[] => ['sync-ami-state', 'sweep-ami-records'];
+
 const functionEntry = (name: string) => fileURLToPath(new URL(`../../functions/${name}.ts`, import.meta.url));
 
 export interface FunctionBundle {
@@ -57,7 +60,7 @@ export const bundleEntry = async (name: string, entry: string, outDir: string, d
 };
 
 /** Whether the deployed function carries the EC2 SDK: it may describe an image, and `ec2` is the default catalog. */
-export const describesAmis = (name: string) => operations.find((operation) => operation.name === name)?.callsCatalog ?? false;
+export const describesAmis = (name: string) => name === 'sweep-ami-records' || (operations.find((operation) => operation.name === name)?.callsCatalog ?? false);
 
 /** Bundles a function as the stack deploys it with its default catalog (ec2). */
 export const bundleFunction = (name: string, outDir: string) => bundleEntry(name, functionEntry(name), outDir, describesAmis(name));

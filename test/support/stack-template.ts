@@ -3,14 +3,14 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { expect } from 'vitest';
 import type { CatalogChoice } from '../../infra/catalog-choice.ts';
-import { ImageRegistryStack } from '../../infra/image-registry-stack.ts';
+import { ImageRegistryStack, type ImageRegistryStackProps } from '../../infra/image-registry-stack.ts';
 import { cdkJsonContext } from './cdk-context.ts';
 
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _d, letter: string) => letter.toUpperCase());
 
 export type Resources = Record<string, { Properties: any; DeletionPolicy?: string }>;
 
-export const synthesize = (catalog?: CatalogChoice, { bundle = true } = {}) => {
+export const synthesize = (catalog?: CatalogChoice, { bundle = true, props = {} }: { bundle?: boolean; props?: Partial<ImageRegistryStackProps> } = {}) => {
   // Skipping the bundling (an empty list of stacks to bundle) keeps the template and saves the time.
   const app = new App({ context: { ...cdkJsonContext, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stack = new ImageRegistryStack(app, 'Test', {
@@ -18,6 +18,7 @@ export const synthesize = (catalog?: CatalogChoice, { bundle = true } = {}) => {
     jwtAudience: ['registry-clients'],
     tenantClaim: 'project_id',
     ...(catalog ? { catalog } : {}),
+    ...props,
   });
   return { app, template: Template.fromStack(stack) };
 };

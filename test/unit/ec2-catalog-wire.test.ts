@@ -83,10 +83,12 @@ describe('ec2 catalog over EC2 query-protocol responses', () => {
       minRam: 0,
       size: 8 * GIB,
       created: '2024-05-14T10:21:33Z',
+      owner: '123456789012',
     });
     expect(requests).toHaveLength(1);
     expect(requests[0]).toContain('Action=DescribeImages');
     expect(requests[0]).toContain(`ImageId.1=${AMI}`);
+    expect(requests[0]).toContain('Owner.1=self');
   });
 
   it('does not know an id EC2 answers InvalidAMIID.NotFound for, and does not retry it', async () => {

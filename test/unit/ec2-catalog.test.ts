@@ -1,9 +1,10 @@
 import { DescribeImagesCommand, EC2Client, EC2ServiceException, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseAmiOwners } from '../../lib/catalog/ami-owners.ts';
 import { catalogFromEnv } from '../../lib/catalog/catalog-from-env.ts';
-import { createEc2Catalog } from '../../lib/catalog/ec2-catalog.ts';
-import { DependencyUnavailableError } from '../../lib/registry/errors.ts';
+import { createEc2Catalog, ec2SettingsFromEnv } from '../../lib/catalog/ec2-catalog.ts';
+import { DependencyUnavailableError, ImageNotFoundError } from '../../lib/registry/errors.ts';
 
 const AMI = 'ami-0a1b2c3d4e5f67890';
 const GIB = 1024 ** 3;
@@ -81,7 +82,7 @@ describe('ec2 catalog: facts of an AMI', () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
     await catalog.describeImage(AMI);
     expect(ec2.commandCalls(DescribeImagesCommand).map((call) => call.args[0].input)).toEqual([
-      { ImageIds: [AMI], IncludeDisabled: true, IncludeDeprecated: true },
+      { ImageIds: [AMI], Owners: ['self'], IncludeDisabled: true, IncludeDeprecated: true },
     ]);
   });
 
@@ -95,6 +96,7 @@ describe('ec2 catalog: facts of an AMI', () => {
       minRam: 0,
       size: 120 * GIB,
       created: '2024-05-14T10:21:33Z',
+      owner: '123456789012',
     });
   });
 
@@ -173,5 +175,74 @@ describe('catalogFromEnv', () => {
     expect(ec2.calls()).toHaveLength(0);
     expect(await fromEnv.describeImage(AMI)).toMatchObject({ name: 'spark-3.5-ubuntu-22.04-20240514', status: 'ACTIVE' });
     expect(ec2.calls()).toHaveLength(1);
+  });
+});
+
+describe('catalogFromEnv: a failed load of the ec2 catalog', () => {
+  it('fails that lookup, and is tried again on the next one instead of failing for the container life', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage()] });
+    const fromEnv = catalogFromEnv({ REGISTRY_CATALOG: 'ec2', AWS_REGION: 'eu-west-1' });
+    // As a function bundled without the EC2 SDK would fail its import.
+    process.env.REGISTRY_WITHOUT_EC2 = 'true';
+    try {
+      await expect(fromEnv.describeImage(AMI)).rejects.toThrow(/bundled without the ec2 catalog/);
+      await expect(fromEnv.describeImage(AMI)).rejects.toThrow(/bundled without the ec2 catalog/);
+    } finally {
+      delete process.env.REGISTRY_WITHOUT_EC2;
+    }
+    expect(await fromEnv.describeImage(AMI)).toMatchObject({ status: 'ACTIVE' });
+  });
+});
+
+describe('ec2 catalog: whose AMIs it accepts (amiOwners)', () => {
+  /** EC2 as it answers DescribeImages: Owners filters, and an AMI of another owner is simply not described. */
+  const ec2Describes = (image: Image) =>
+    ec2.on(DescribeImagesCommand).callsFake(({ Owners }: { Owners?: string[] }) => {
+      const owners = Owners ?? [];
+      const visible = owners.length === 0 || owners.includes(image.OwnerId!) || (owners.includes('self') && image.OwnerId === '123456789012');
+      return { Images: visible ? [image] : [] };
+    });
+
+  it("accepts the account's own AMIs by default, asking with Owners: ['self'], and records the owner", async () => {
+    ec2Describes(sparkImage());
+    expect(await catalog.describeImage(AMI)).toMatchObject({ owner: '123456789012', status: 'ACTIVE' });
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it('does not know a public AMI of another owner (a look-alike community image): 404, saying the owner is not allowed', async () => {
+    ec2Describes(sparkImage({ OwnerId: '999988887777', Public: true, Name: 'spark-3.5-ubuntu-22.04-20240514' }));
+    const failure = catalog.describeImage(AMI);
+    await expect(failure).rejects.toBeInstanceOf(ImageNotFoundError);
+    await expect(failure).rejects.toThrow(`Image '${AMI}' not found: its owner (999988887777) is not among the AMI owners this registry accepts`);
+    expect(ec2.commandCalls(DescribeImagesCommand).map((call) => call.args[0].input.Owners)).toEqual([['self'], undefined]);
+  });
+
+  it('accepts the AMIs of the owners it is given', async () => {
+    ec2Describes(sparkImage({ OwnerId: '099720109477', Public: true }));
+    const canonical = createEc2Catalog({ client: new EC2Client({ region: 'eu-west-1' }), owners: ['self', '099720109477'] });
+    expect(await canonical.describeImage(AMI)).toMatchObject({ owner: '099720109477' });
+    expect(ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Owners).toEqual(['self', '099720109477']);
+  });
+
+  it('lists (for the image service) the AMIs of the owners it is given, never every public AMI of the region', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [sparkImage({ OwnerId: '099720109477' })] });
+    const canonical = createEc2Catalog({ client: new EC2Client({ region: 'eu-west-1' }), owners: ['self', '099720109477'] });
+    expect((await canonical.listImages({})).map((listed) => listed.id)).toEqual([AMI]);
+    expect(ec2.commandCalls(DescribeImagesCommand)[0]!.args[0].input.Owners).toEqual(['self', '099720109477']);
+  });
+
+  it('asks once only for an AMI EC2 does not know at all', async () => {
+    ec2.on(DescribeImagesCommand).rejects(ec2Error('InvalidAMIID.NotFound', 400));
+    expect(await catalog.describeImage(AMI)).toBeUndefined();
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it('reads AMI_OWNERS, the account itself when unset', () => {
+    expect(ec2SettingsFromEnv({}).owners).toEqual(['self']);
+    expect(ec2SettingsFromEnv({ AMI_OWNERS: 'self, 099720109477,amazon,self' }).owners).toEqual(['self', '099720109477', 'amazon']);
+  });
+
+  it.each(['everyone', '12345', 'self,,amazon', 'ami-0a1b2c3d', '0997201094770'])('refuses %j as an owner list', (owners) => {
+    expect(() => parseAmiOwners(owners)).toThrow(/is not an AMI owner; give 12-digit account ids or self, amazon, aws-marketplace, aws-backup-vault/);
   });
 });

@@ -56,6 +56,12 @@ describe('the image service', () => {
     ]);
   });
 
+  it("names the catalog's owner of the image (an AMI's account) as Glance's owner, and null where the catalog has none", () => {
+    const ami: CatalogImage = { id: 'ami-0a1b2c3d', facts: { ...image('x').facts, owner: '123456789012' } };
+    expect(renderGlanceImage(ami).owner).toBe('123456789012');
+    expect(renderGlanceImage(image('x')).owner).toBeNull();
+  });
+
   it('encodes an id in its links', () => {
     expect(renderGlanceImage(image('a b?c'))).toMatchObject({ self: '/v2/images/a%20b%3Fc', file: '/v2/images/a%20b%3Fc/file' });
   });
@@ -66,7 +72,7 @@ describe("Glance's error body", () => {
     const error = new HttpError({ status: 404, errorName: 'NOT_FOUND', when: '' }, 'No image found with ID x');
     expect(renderGlanceError(error, 'r1', 'application/json')).toEqual({
       statusCode: 404,
-      headers: { 'content-type': 'application/json', 'x-openstack-request-id': 'req-r1' },
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-openstack-request-id': 'req-r1' },
       body: JSON.stringify({ message: 'No image found with ID x', code: '404 Not Found', title: 'Not Found' }),
     });
     expect(renderGlanceError(error, 'r1', undefined)).toMatchObject({

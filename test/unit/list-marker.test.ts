@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { decodeMarker, encodeMarker } from '../../lib/http/list-marker.ts';
+import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../lib/http/list-marker.ts';
 import { formatIssues, listImagesQuery } from '../../lib/http/schemas.ts';
 import { ID_ORDER, parseSortBy } from '../../lib/registry/list-order.ts';
 
@@ -42,9 +42,19 @@ describe('list markers', () => {
     }
   });
 
-  it('fit the longest id and sort key', () => {
-    const position = { after: '\u{1F600}'.repeat(127), key: '"'.repeat(255) };
-    expect(decodeMarker(encodeMarker(position, order('-name'))!)).toEqual({ position, order: order('-name') });
+  it('fit the longest id (255 UTF-8 bytes, lib/registry/image-id.ts) and the longest sort key, whatever JSON escapes in them', () => {
+    for (const key of ['"'.repeat(255), '\u0001'.repeat(255), '\u{1F600}'.repeat(127)]) {
+      for (const id of [`${'\u{1F600}'.repeat(63)}abc`, '"'.repeat(255)]) {
+        for (const position of [
+          { after: id, key },
+          { before: id, key },
+        ]) {
+          const marker = encodeMarker(position, order('-created'))!;
+          expect(marker.length).toBeLessThanOrEqual(MAX_MARKER_LENGTH);
+          expect(decodeMarker(marker)).toEqual({ position, order: order('-created') });
+        }
+      }
+    }
   });
 
   it('refuse what encodeMarker never makes', () => {
@@ -58,6 +68,8 @@ describe('list markers', () => {
       encode({ after: 'a', before: 'b' }),
       encode({ around: 'a' }),
       encode({ after: 'x'.repeat(256) }),
+      // 64 characters, 256 bytes: longer than any id a key can hold.
+      encode({ after: '\u{1F600}'.repeat(64) }),
       encode({ after: 'a', key: 'k' }),
       encode({ sort_by: 'id', after: 'a' }),
       encode({ sort_by: 'colour', after: 'a', key: 'k' }),
@@ -66,7 +78,7 @@ describe('list markers', () => {
       encode({ sort_by: 'name', after: 'a', key: 1 }),
       encode({ sort_by: '-id', after: 'a', key: 'a' }),
       encode({ sort_by: 'name', after: 'a', key: 'k', extra: 1 }),
-      'A'.repeat(8193),
+      'A'.repeat(MAX_MARKER_LENGTH + 1),
       'e30',
     ]) {
       expect(decodeMarker(marker)).toBeUndefined();

@@ -24,6 +24,12 @@ const record = (overrides: Partial<ImageRecord> = {}): ImageRecord => ({
 });
 
 describe('renderImage', () => {
+  it("shows the catalog's owner of the image (an AMI's account) in the metadata, and no owner where the catalog has none", () => {
+    const ami = record({ facts: { ...record().facts, owner: '123456789012' } });
+    expect(renderImage(ami).metadata).toMatchObject({ owner: '123456789012' });
+    expect(renderImage(record()).metadata).not.toHaveProperty('owner');
+  });
+
   it('renders exactly the fields upstream Sahara renders', () => {
     expect(renderImage(record())).toEqual({
       id: 'img-1',

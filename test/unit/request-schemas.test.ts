@@ -29,6 +29,25 @@ describe('request schemas', () => {
     expect(problems(registerImageBody, body)).toBe(message);
   });
 
+  it('accepts a description of printable text on several lines, with tabs', () => {
+    const description = 'Spark 3.5 on Ubuntu 22.04\n\tHadoop 3.3, Java 17 — ready for «sahara» 🐘';
+    expect(registerImageBody.parse({ username: 'u', description })).toEqual({ username: 'u', description });
+  });
+
+  it.each([
+    ['an escape sequence', 'ok\u001b[2J\u001b[31mrm -rf'],
+    ['a carriage return', 'safe\rdanger'],
+    ['a bidi override', 'user\u202Egnp.exe'],
+    ['a bidi isolate', 'a\u2066b\u2069'],
+    ['a zero-width format character', 'a\u200Bb'],
+    ['a NUL', 'a\u0000b'],
+    ['DEL', 'a\u007Fb'],
+    ['a lone surrogate', 'a\uD800b'],
+    ['a private-use character', 'a\uE000b'],
+  ])('refuses a description with %s', (_what, description) => {
+    expect(problems(registerImageBody, { username: 'u', description })).toBe('description: must contain printable characters, newlines and tabs only');
+  });
+
   it('names the position and value of each invalid tag', () => {
     expect(problems(tagsBody, { tags: ['ok', 'bad tag', 7] })).toBe("tags[1]: 'bad tag' is not a valid tag; tags[2]: must be a string");
     expect(problems(tagsBody, { tags: ['a'.repeat(300)] })).toBe('tags[0]: is longer than 255 characters');

@@ -9,7 +9,7 @@ export const isV2 = (event: ApiEvent): boolean => routeOfKey(event.routeKey)?.ve
 
 /** Sahara's microversion: the one v2 version there is, and what answers carry. */
 const DATA_PROCESSING_VERSION = '2.0';
-const VERSION_HEADERS = { 'openstack-api-version': `data-processing ${DATA_PROCESSING_VERSION}`, vary: 'OpenStack-API-Version' };
+const VERSION_HEADER = `data-processing ${DATA_PROCESSING_VERSION}`;
 const VERSION_PATTERN = /^([1-9]\d*)\.([1-9]\d*|0)$/;
 
 /** The data-processing entry of `OpenStack-API-Version: compute 2.1, data-processing 2.0`; entries for other services are not ours. */
@@ -21,8 +21,12 @@ const requestedVersion = (header: string | undefined): string | undefined => {
   return undefined;
 };
 
-const withVersionHeaders = <T extends ApiResult | null | undefined>(result: T): T =>
-  (result ? { ...result, headers: { ...result.headers, ...VERSION_HEADERS } } : result) as T;
+/** The version header, and OpenStack-API-Version added to what the answer already varies by (Accept-Encoding). */
+const withVersionHeaders = <T extends ApiResult | null | undefined>(result: T): T => {
+  if (!result) return result;
+  const vary = [result.headers?.vary, 'OpenStack-API-Version'].filter(Boolean).join(', ');
+  return { ...result, headers: { ...result.headers, 'openstack-api-version': VERSION_HEADER, vary } } as T;
+};
 
 // Upstream's 406 and 400 name the range it serves in the body too.
 const VERSION_RANGE = { min_version: DATA_PROCESSING_VERSION, max_version: DATA_PROCESSING_VERSION };

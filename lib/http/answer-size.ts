@@ -1,0 +1,27 @@
+/**
+ * How much one answer can carry. API Gateway's HTTP API hands a Lambda function's result through,
+ * but Lambda refuses a synchronous invocation's result over 6 MB: the JSON of the whole proxy
+ * result (status, headers, body), where the body is a JSON string, so every `"` and `\` of a JSON
+ * answer takes two bytes, and a base64 body (isBase64Encoded: a gzip-compressed answer) 4 bytes
+ * for every 3. Past it, API Gateway answers a bare 500.
+ *
+ *   Lambda's limit on the result ........................................ 6,291,456 bytes (6 MiB)
+ *   kept for the status and the headers (RESULT_HEADROOM_BYTES) ........... 8,192
+ *   so a body may take (ANSWER_BODY_BUDGET_BYTES) ......................... 6,283,264 bytes in the result
+ *   a JSON body: its UTF-8 bytes plus one per `"` and `\` ................ an image list of about 5.4 MB
+ *   a gzip body in base64 ................................................ 4,712,448 bytes compressed
+ */
+const LAMBDA_RESULT_LIMIT_BYTES = 6 * 1024 * 1024;
+const RESULT_HEADROOM_BYTES = 8 * 1024;
+export const ANSWER_BODY_BUDGET_BYTES = LAMBDA_RESULT_LIMIT_BYTES - RESULT_HEADROOM_BYTES;
+
+/** The most bytes a compressed body may have: base64 takes 4 characters for every 3 bytes. */
+export const MAX_COMPRESSED_BYTES = Math.floor(ANSWER_BODY_BUDGET_BYTES / 4) * 3;
+
+/** The bytes a JSON text takes as a string inside the proxy result: its UTF-8, and a backslash before each `"` and `\`. */
+export const bytesInResult = (json: string): number => {
+  let escapes = 0;
+  for (let i = json.indexOf('"'); i !== -1; i = json.indexOf('"', i + 1)) escapes++;
+  for (let i = json.indexOf('\\'); i !== -1; i = json.indexOf('\\', i + 1)) escapes++;
+  return Buffer.byteLength(json) + escapes;
+};
