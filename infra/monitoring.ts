@@ -245,15 +245,7 @@ export class Monitoring extends Construct {
   /** The AMI state sync: the function, its outcomes, and one alarm on any failed or unreadable event (instead of its errors alarm). */
   watchAmiSync(fn: IFunction, operation = 'sync-ami-state') {
     this.watchFunction(fn, operation, { alarmOnErrors: false });
-    const sync = (key: MetricKey, label: string) =>
-      new Metric({
-        namespace: this.props.namespace,
-        metricName: metricDefinitions[key].name,
-        dimensionsMap: { [metricDimensions.operation]: operation },
-        statistic: 'Sum',
-        period: FIVE_MINUTES,
-        label,
-      });
+    const sync = (key: MetricKey, label: string) => this.operationSum(operation, key, label);
     this.dashboard.addWidgets(
       graph('AMI sync: events and outcomes', {
         width: 12,
@@ -284,15 +276,7 @@ export class Monitoring extends Construct {
     const { alarms } = this.props;
     this.watchFunction(events.publisher, operation);
     this.watchDeadLetters(events.deadLetterQueue, 'change-events');
-    const count = (key: MetricKey, label: string) =>
-      new Metric({
-        namespace: this.props.namespace,
-        metricName: metricDefinitions[key].name,
-        dimensionsMap: { [metricDimensions.operation]: operation },
-        statistic: 'Sum',
-        period: FIVE_MINUTES,
-        label,
-      });
+    const count = (key: MetricKey, label: string) => this.operationSum(operation, key, label);
     this.dashboard.addWidgets(
       graph('Change events: published, retried, unreadable', {
         width: 12,
@@ -316,6 +300,18 @@ export class Monitoring extends Construct {
       description: 'The change publisher passed over a stream record it could not read: that change was not published.',
       metric: count('changeRecordsUnreadable', 'records passed over'),
       threshold: 1,
+    });
+  }
+
+  /** One operation's five-minute sum of a metric the functions write. */
+  private operationSum(operation: string, key: MetricKey, label: string) {
+    return new Metric({
+      namespace: this.props.namespace,
+      metricName: metricDefinitions[key].name,
+      dimensionsMap: { [metricDimensions.operation]: operation },
+      statistic: 'Sum',
+      period: FIVE_MINUTES,
+      label,
     });
   }
 
