@@ -27,7 +27,7 @@ type Json = Record<string, unknown>;
 const COMPONENTS = '#/components/schemas/';
 
 /** Component names of the schemas the contracts use. */
-const requestSchemaNames = new Map<z.ZodType, string>([
+const requestSchemaNames = new Map<z.core.$ZodType, string>([
   [registerImageBody, 'RegisterImageBody'],
   [tagsBody, 'TagsBody'],
 ]);
@@ -53,14 +53,14 @@ export const operationIdOf = (operation: Operation, route: Route): string => {
 
 const tagOf = (route: Route) => (route.version === 'image' ? 'image' : `v${route.version}`);
 
-const componentName = (names: Map<z.ZodType, string>, schema: z.ZodType, operation: string) => {
+const componentName = (names: Map<z.core.$ZodType, string>, schema: z.core.$ZodType, operation: string) => {
   const name = names.get(schema);
   if (!name) throw new Error(`openapi: give the schema of ${operation} a component name in infra/openapi/openapi-document.ts`);
   return name;
 };
 
 /** Every zod schema the description names, converted once, with $refs between them. */
-const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>) => {
+const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.core.$ZodType>) => {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const { schemas: converted } = z.toJSONSchema(registry, { io, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: 'any' });
@@ -220,7 +220,7 @@ export const buildOpenApiDocument = (version: string) => {
       paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: describeRoute(operation, route) };
     }
   }
-  const byName = (names: Map<z.ZodType, string>) => Object.fromEntries([...names].map(([schema, name]) => [name, schema]));
+  const byName = (names: Map<z.core.$ZodType, string>) => Object.fromEntries([...names].map(([schema, name]) => [name, schema]));
   return {
     openapi: '3.1.0',
     info: {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../lib/http/list-marker.ts';
 import { formatIssues, listImagesQuery } from '../../lib/http/schemas.ts';
 import { ID_ORDER, parseSortBy } from '../../lib/registry/list-order.ts';
 
-const problems = (schema: z.ZodType, value: unknown) => {
+const problems = (schema: z.ZodMiniType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? 'valid' : formatIssues(result.error, 'query');
 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { formatIssues, listImagesQuery, registerImageBody, tagsBody } from '../../lib/http/schemas.ts';
 
-const problems = (schema: z.ZodType, value: unknown) => {
+const problems = (schema: z.ZodMiniType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? 'valid' : formatIssues(result.error);
 };
