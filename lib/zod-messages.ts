@@ -1,5 +1,5 @@
-import en from 'zod/v4/locales/en.js';
 import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 
 /**
  * zod/mini loads no locale: a failed check it has no message for says only "Invalid input".
