@@ -28,8 +28,8 @@ const COMPONENTS = '#/components/schemas/';
 
 /** Component names of the schemas the contracts use. */
 const requestSchemaNames = new Map<z.core.$ZodType, string>([
-  [registerImageBody, 'RegisterImageBody'],
-  [tagsBody, 'TagsBody'],
+  [registerImageBody(), 'RegisterImageBody'],
+  [tagsBody(), 'TagsBody'],
 ]);
 const responseSchemaNames = new Map<z.ZodType, string>([
   [saharaImage, 'Image'],
@@ -121,7 +121,7 @@ const pathParameters = (route: Route) =>
   }));
 
 const queryParameters = (route: Route, contract: OperationContract) => {
-  const object = contract.query ? queryObjectOf(contract.query) : undefined;
+  const object = contract.query ? queryObjectOf(contract.query()) : undefined;
   const properties = (object ? (z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as Record<string, Json>;
   const descriptions = route.version === 'image' ? CATALOG_QUERY_DESCRIPTIONS : QUERY_DESCRIPTIONS;
   const parameters = Object.entries(properties).map(([name, schema]) => ({
@@ -185,7 +185,7 @@ const successHeaders = (route: Route, hasBody: boolean) => {
 const describeRoute = (operation: Operation, route: Route) => {
   const contract: OperationContract = contracts[operation.name as keyof typeof contracts];
   const { success } = contract;
-  const bodyName = contract.body ? componentName(requestSchemaNames, contract.body, operation.name) : undefined;
+  const bodyName = contract.body ? componentName(requestSchemaNames, contract.body(), operation.name) : undefined;
   const responseName = success.schema ? componentName(responseSchemaNames, responseSchemas[success.schema], operation.name) : undefined;
   const parameters = [
     ...pathParameters(route),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { builtOnce } from '../built-once.ts';
 
 const quote = (value: string) => `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`;
 
@@ -59,53 +60,55 @@ const sortOrder = (
  * integer from 0; above 1000 it is capped) and `marker` (the last id of the previous page). Any
  * other Glance filter is refused rather than ignored, so a filtered list is never silently another.
  */
-export const listCatalogImagesQuery = z.pipe(
-  z.transform((params: unknown) =>
-    params instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, key === 'sort_key' || key === 'sort_dir' ? params.getAll(key) : params.get(key)]))
-      : params,
-  ),
+export const listCatalogImagesQuery = builtOnce(() =>
   z.pipe(
-    z.strictObject(
-      {
-        name: z.optional(z.string()),
-        status: z.optional(z.string()),
-        visibility: z.optional(
-          z.enum(['public', 'private', 'shared', 'community', 'all'], { error: (issue) => `Invalid visibility value: ${quote(String(issue.input))}` }),
-        ),
-        os_hidden: z.optional(
-          z.pipe(
-            z.string().check(
-              z.toLowerCase(),
-              z.refine((value) => TRUE.includes(value) || FALSE.includes(value), 'os_hidden must be a boolean'),
-            ),
-            z.transform((value: string) => TRUE.includes(value)),
-          ),
-        ),
-        sort: z.optional(z.string()),
-        sort_key: z.optional(z.array(z.string())),
-        sort_dir: z.optional(z.array(z.string())),
-        limit: z.optional(z.pipe(z.string().check(z.regex(/^[0-9]{1,9}$/, 'limit param must be an integer from 0')), z.transform(Number))),
-        marker: z.optional(z.string().check(z.minLength(1, 'marker must name an image'))),
-      },
-      {
-        error: (issue) => {
-          if (issue.code !== 'unrecognized_keys') return undefined;
-          const names = ((issue as { keys?: string[] }).keys ?? []).map(quote).join(', ');
-          return `unsupported parameter ${names}; this image service reads ${CATALOG_LIST_PARAMETERS.join(', ')}`;
-        },
-      },
+    z.transform((params: unknown) =>
+      params instanceof URLSearchParams
+        ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, key === 'sort_key' || key === 'sort_dir' ? params.getAll(key) : params.get(key)]))
+        : params,
     ),
-    z.transform(
-      (
+    z.pipe(
+      z.strictObject(
         {
-          sort,
-          sort_key,
-          sort_dir,
-          ...rest
-        }: { sort?: string | undefined; sort_key?: string[] | undefined; sort_dir?: string[] | undefined } & Record<string, unknown>,
-        payload,
-      ) => ({ ...rest, sort: sortOrder({ sort, sort_key, sort_dir }, payload) }),
+          name: z.optional(z.string()),
+          status: z.optional(z.string()),
+          visibility: z.optional(
+            z.enum(['public', 'private', 'shared', 'community', 'all'], { error: (issue) => `Invalid visibility value: ${quote(String(issue.input))}` }),
+          ),
+          os_hidden: z.optional(
+            z.pipe(
+              z.string().check(
+                z.toLowerCase(),
+                z.refine((value) => TRUE.includes(value) || FALSE.includes(value), 'os_hidden must be a boolean'),
+              ),
+              z.transform((value: string) => TRUE.includes(value)),
+            ),
+          ),
+          sort: z.optional(z.string()),
+          sort_key: z.optional(z.array(z.string())),
+          sort_dir: z.optional(z.array(z.string())),
+          limit: z.optional(z.pipe(z.string().check(z.regex(/^[0-9]{1,9}$/, 'limit param must be an integer from 0')), z.transform(Number))),
+          marker: z.optional(z.string().check(z.minLength(1, 'marker must name an image'))),
+        },
+        {
+          error: (issue) => {
+            if (issue.code !== 'unrecognized_keys') return undefined;
+            const names = ((issue as { keys?: string[] }).keys ?? []).map(quote).join(', ');
+            return `unsupported parameter ${names}; this image service reads ${CATALOG_LIST_PARAMETERS.join(', ')}`;
+          },
+        },
+      ),
+      z.transform(
+        (
+          {
+            sort,
+            sort_key,
+            sort_dir,
+            ...rest
+          }: { sort?: string | undefined; sort_key?: string[] | undefined; sort_dir?: string[] | undefined } & Record<string, unknown>,
+          payload,
+        ) => ({ ...rest, sort: sortOrder({ sort, sort_key, sort_dir }, payload) }),
+      ),
     ),
   ),
 );

@@ -12,8 +12,9 @@ import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
  * here and the OpenAPI description is generated from it, so the two cannot disagree.
  */
 export interface OperationContract {
-  readonly body?: z.ZodMiniType;
-  readonly query?: z.ZodMiniType;
+  /** The schemas, built when first asked for (lib/built-once.ts): a function builds only its own operation's. */
+  readonly body?: () => z.ZodMiniType;
+  readonly query?: () => z.ZodMiniType;
   readonly success: { readonly status: 200 | 202 | 204; readonly description: string; readonly schema?: ResponseSchemaName };
   readonly errors: readonly ErrorCase[];
 }
