@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImageStore } from '../registry/image-store.ts';
-import { BATCH_GET_LIMIT, readRecords } from './batch-reader.ts';
+import { recordBatches } from './batch-reader.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
 import { sortKeyRange } from './id-order.ts';
 import { attributeNames, imageIndexValues, recordOf } from './image-item.ts';
@@ -65,11 +65,7 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
     async *findImagesByTags(tenant, tags, { position, expected, descending } = {}) {
       const range = sortKeyRange(keyNames.GSI1SK, position, descending);
       const ids = await candidateIds(dynamoDbTagPages(table, tenant, range), tags, { forward: range.forward, pageSize });
-      // The first read is sized to what the caller expects; later ones take whole batches.
-      for (let start = 0, size = Math.min(BATCH_GET_LIMIT, expected ?? BATCH_GET_LIMIT); start < ids.length; start += size, size = BATCH_GET_LIMIT) {
-        const records = await readRecords(table, tenant, ids.slice(start, start + size));
-        yield* range.forward ? records : records.reverse();
-      }
+      for await (const records of recordBatches(table, tenant, ids, expected)) yield* range.forward ? records : records.reverse();
     },
 
     async registerImage(tenant, imageId, { username, description }, facts, now) {
