@@ -12,6 +12,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
@@ -178,6 +179,8 @@ interface Request {
   readonly method: string;
   readonly path: string;
   readonly body?: unknown;
+  /** As python-saharaclient sends it (requests asks for gzip), or nothing. */
+  readonly acceptEncoding?: string;
 }
 
 interface Sample {
@@ -198,7 +201,7 @@ let recording: DynamoDbCall[] | undefined;
 dynamoDbCallChannel.subscribe((call) => recording?.push(call as DynamoDbCall));
 
 /** One request through the handler API Gateway would route it to; only the handler call is timed. */
-const invoke = async (tenant: string, { method, path, body }: Request, expectedStatus: number): Promise<Sample> => {
+const invoke = async (tenant: string, { method, path, body, acceptEncoding }: Request, expectedStatus: number): Promise<Sample> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   if (match.kind !== 'found') throw new Error(`no route for ${method} ${rawPath}`);
@@ -207,7 +210,7 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
     method,
     rawPath,
     rawQueryString,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
     body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
     routeKey: `${match.route.method} ${match.route.path}`,
     pathParameters: match.pathParameters,
@@ -224,7 +227,8 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
   if (result.statusCode !== expectedStatus) {
     throw new Error(`${method} ${path} answered ${result.statusCode}, not ${expectedStatus}: ${result.body}`);
   }
-  const answer = method === 'GET' && match.operation.name === 'list-images' ? (JSON.parse(result.body ?? '{}') as ListAnswer) : undefined;
+  const text = result.isBase64Encoded ? gunzipSync(Buffer.from(result.body ?? '', 'base64')).toString('utf8') : (result.body ?? '{}');
+  const answer = method === 'GET' && match.operation.name === 'list-images' ? (JSON.parse(text) as ListAnswer) : undefined;
   return { totalMs, sdkMs: timeInCalls(calls), calls, matches: answer?.images.length, next: answer?.markers?.next ?? undefined };
 };
 
@@ -291,6 +295,12 @@ const operationsFor = (n: number): Operation[] => {
       heavy: n > 1_000,
     },
     { name: 'list, all (N)', status: 200, request: () => ({ method: 'GET', path: '/images' }), heavy: n > 100 },
+    {
+      name: 'list, all (N), gzip (Accept-Encoding: gzip)',
+      status: 200,
+      request: () => ({ method: 'GET', path: '/images', acceptEncoding: 'gzip, deflate' }),
+      heavy: n > 100,
+    },
     {
       name: 'list, 1 rare tag, newest (sort_by=-created, limit 1)',
       status: 200,
