@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { amiStateChangeEvent, imageStateOf } from '../lib/catalog/ami-state-change.ts';
 import { instrumentEvents } from '../lib/instrument.ts';
 import { log } from '../lib/log.ts';

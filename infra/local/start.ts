@@ -6,6 +6,8 @@ import { once } from 'node:events';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseServiceCallers } from '../../lib/caller-mappings.ts';
+import { staticCatalogFileFromEnv } from '../../lib/catalog/catalog-from-env.ts';
+import { loadStaticCatalog } from '../../lib/catalog/static-catalog.ts';
 import { operations } from '../../lib/routes.ts';
 import { parseDevIamKeys } from './dev-iam-keys.ts';
 import { defaultDevToken, parseDevTokens } from './dev-tokens.ts';
@@ -77,7 +79,9 @@ env.DYNAMODB_ENDPOINT = dynamoDb.endpoint;
 env.REGISTRY_CATALOG = env.REGISTRY_CATALOG || sampleCatalog;
 env.TENANT_CLAIM = env.TENANT_CLAIM || 'tenant_id';
 try {
-  // Load every handler now, so a bad setting (a catalog file that does not parse) stops the start.
+  // Load every handler now, and the catalog file the functions read on their first lookup, so a bad setting stops the start.
+  const catalogFile = staticCatalogFileFromEnv(env);
+  if (catalogFile !== undefined) loadStaticCatalog(catalogFile);
   await Promise.all([...operations.map((operation) => loadHandler(operation.name)), loadHandler(ROUTE_NOT_FOUND)]);
 } catch (error) {
   await dynamoDb.stop();

@@ -27,9 +27,9 @@ type Json = Record<string, unknown>;
 const COMPONENTS = '#/components/schemas/';
 
 /** Component names of the schemas the contracts use. */
-const requestSchemaNames = new Map<z.ZodType, string>([
-  [registerImageBody, 'RegisterImageBody'],
-  [tagsBody, 'TagsBody'],
+const requestSchemaNames = new Map<z.core.$ZodType, string>([
+  [registerImageBody(), 'RegisterImageBody'],
+  [tagsBody(), 'TagsBody'],
 ]);
 const responseSchemaNames = new Map<z.ZodType, string>([
   [saharaImage, 'Image'],
@@ -53,14 +53,14 @@ export const operationIdOf = (operation: Operation, route: Route): string => {
 
 const tagOf = (route: Route) => (route.version === 'image' ? 'image' : `v${route.version}`);
 
-const componentName = (names: Map<z.ZodType, string>, schema: z.ZodType, operation: string) => {
+const componentName = (names: Map<z.core.$ZodType, string>, schema: z.core.$ZodType, operation: string) => {
   const name = names.get(schema);
   if (!name) throw new Error(`openapi: give the schema of ${operation} a component name in infra/openapi/openapi-document.ts`);
   return name;
 };
 
 /** Every zod schema the description names, converted once, with $refs between them. */
-const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.ZodType>) => {
+const namedSchemas = (io: 'input' | 'output', schemas: Record<string, z.core.$ZodType>) => {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
   const { schemas: converted } = z.toJSONSchema(registry, { io, uri: (id) => `${COMPONENTS}${id}`, unrepresentable: 'any' });
@@ -121,7 +121,7 @@ const pathParameters = (route: Route) =>
   }));
 
 const queryParameters = (route: Route, contract: OperationContract) => {
-  const object = contract.query ? queryObjectOf(contract.query) : undefined;
+  const object = contract.query ? queryObjectOf(contract.query()) : undefined;
   const properties = (object ? (z.toJSONSchema(object, { io: 'input', unrepresentable: 'any' }).properties ?? {}) : {}) as Record<string, Json>;
   const descriptions = route.version === 'image' ? CATALOG_QUERY_DESCRIPTIONS : QUERY_DESCRIPTIONS;
   const parameters = Object.entries(properties).map(([name, schema]) => ({
@@ -185,7 +185,7 @@ const successHeaders = (route: Route, hasBody: boolean) => {
 const describeRoute = (operation: Operation, route: Route) => {
   const contract: OperationContract = contracts[operation.name as keyof typeof contracts];
   const { success } = contract;
-  const bodyName = contract.body ? componentName(requestSchemaNames, contract.body, operation.name) : undefined;
+  const bodyName = contract.body ? componentName(requestSchemaNames, contract.body(), operation.name) : undefined;
   const responseName = success.schema ? componentName(responseSchemaNames, responseSchemas[success.schema], operation.name) : undefined;
   const parameters = [
     ...pathParameters(route),
@@ -220,7 +220,7 @@ export const buildOpenApiDocument = (version: string) => {
       paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: describeRoute(operation, route) };
     }
   }
-  const byName = (names: Map<z.ZodType, string>) => Object.fromEntries([...names].map(([schema, name]) => [name, schema]));
+  const byName = (names: Map<z.core.$ZodType, string>) => Object.fromEntries([...names].map(([schema, name]) => [name, schema]));
   return {
     openapi: '3.1.0',
     info: {

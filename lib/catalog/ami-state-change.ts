@@ -1,6 +1,9 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ImageState } from '../registry/image-store.ts';
+import { useEnglishMessages } from '../zod-messages.ts';
 import { isAmiId, progressOfAmiState, statusOfAmiState } from './ami.ts';
+
+useEnglishMessages();
 
 /**
  * The EventBridge event EC2 sends when an AMI of the account becomes available, failed,
@@ -12,10 +15,10 @@ export const amiStateChangeEvent = z.object({
   'detail-type': z.literal('EC2 AMI State Change'),
   time: z.iso.datetime({ offset: true }),
   detail: z.object({
-    ImageId: z.string().refine(isAmiId, 'not an AMI id'),
-    State: z.string().min(1),
-    ErrorMessage: z.string().optional(),
-    ErrorReason: z.string().optional(),
+    ImageId: z.string().check(z.refine(isAmiId, 'not an AMI id')),
+    State: z.string().check(z.minLength(1)),
+    ErrorMessage: z.optional(z.string()),
+    ErrorReason: z.optional(z.string()),
   }),
 });
 

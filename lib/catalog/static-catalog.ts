@@ -1,26 +1,36 @@
 import { readFileSync } from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ImageFacts } from '../registry/image.ts';
 import { MAX_IMAGE_ID_BYTES } from '../registry/image-id.ts';
+import { useEnglishMessages } from '../zod-messages.ts';
 import type { BrowsableImageCatalog, CatalogImage } from './image-catalog.ts';
 import { byId, isWellFormedImageId } from './image-catalog.ts';
 
-const isoTime = z.iso.datetime({ offset: false }).transform((value) => `${value.slice(0, 19)}Z`);
+useEnglishMessages();
+
+const isoTime = z.optional(
+  z.pipe(
+    z.iso.datetime({ offset: false }),
+    z.transform((value: string) => `${value.slice(0, 19)}Z`),
+  ),
+);
+const count = z._default(z.int().check(z.nonnegative()), 0);
+const format = z.optional(z.string().check(z.minLength(1), z.maxLength(64)));
 
 const staticImage = z.strictObject({
-  id: z.string().refine(isWellFormedImageId, `not a well-formed image id (1-${MAX_IMAGE_ID_BYTES} bytes of printable UTF-8, no "/")`),
-  name: z.string().max(255),
-  status: z.string().min(1).default('ACTIVE'),
-  progress: z.number().int().min(0).max(100).optional(),
-  minDisk: z.number().int().nonnegative().default(0),
-  minRam: z.number().int().nonnegative().default(0),
-  size: z.number().int().nonnegative().default(0),
-  created: isoTime.optional(),
-  updated: isoTime.optional(),
-  deprecationTime: isoTime.optional(),
+  id: z.string().check(z.refine(isWellFormedImageId, `not a well-formed image id (1-${MAX_IMAGE_ID_BYTES} bytes of printable UTF-8, no "/")`)),
+  name: z.string().check(z.maxLength(255)),
+  status: z._default(z.string().check(z.minLength(1)), 'ACTIVE'),
+  progress: z.optional(z.int().check(z.minimum(0), z.maximum(100))),
+  minDisk: count,
+  minRam: count,
+  size: count,
+  created: isoTime,
+  updated: isoTime,
+  deprecationTime: isoTime,
   // Shown by the image service (Glance's disk_format and container_format); not part of the facts.
-  diskFormat: z.string().min(1).max(64).optional(),
-  containerFormat: z.string().min(1).max(64).optional(),
+  diskFormat: format,
+  containerFormat: format,
 });
 
 const staticCatalogFile = z.strictObject({ images: z.array(staticImage) });

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { builtOnce } from '../built-once.ts';
 
 const quote = (value: string) => `'${value.length > 64 ? `${value.slice(0, 64)}...` : value}'`;
 
@@ -24,10 +25,10 @@ const isSortKey = (key: string): key is SortKey => (SORT_KEYS as readonly string
  */
 const sortOrder = (
   { sort, sort_key: keys = [], sort_dir: dirs = [] }: { sort?: string | undefined; sort_key?: string[]; sort_dir?: string[] },
-  context: z.RefinementCtx,
+  payload: z.core.ParsePayload,
 ): SortOrder[] => {
   const fail = (message: string) => {
-    context.addIssue({ code: 'custom', message, path: [sort === undefined ? 'sort_key' : 'sort'] });
+    payload.issues.push({ code: 'custom', message, input: payload.value, path: [sort === undefined ? 'sort_key' : 'sort'] });
     return [];
   };
   const pairs: [string, string][] = [];
@@ -59,42 +60,55 @@ const sortOrder = (
  * integer from 0; above 1000 it is capped) and `marker` (the last id of the previous page). Any
  * other Glance filter is refused rather than ignored, so a filtered list is never silently another.
  */
-export const listCatalogImagesQuery = z.preprocess(
-  (params) =>
-    params instanceof URLSearchParams
-      ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, key === 'sort_key' || key === 'sort_dir' ? params.getAll(key) : params.get(key)]))
-      : params,
-  z
-    .strictObject(
-      {
-        name: z.string().optional(),
-        status: z.string().optional(),
-        visibility: z
-          .enum(['public', 'private', 'shared', 'community', 'all'], { error: (issue) => `Invalid visibility value: ${quote(String(issue.input))}` })
-          .optional(),
-        os_hidden: z
-          .string()
-          .toLowerCase()
-          .refine((value) => TRUE.includes(value) || FALSE.includes(value), 'os_hidden must be a boolean')
-          .transform((value) => TRUE.includes(value))
-          .optional(),
-        sort: z.string().optional(),
-        sort_key: z.array(z.string()).optional(),
-        sort_dir: z.array(z.string()).optional(),
-        limit: z
-          .string()
-          .regex(/^[0-9]{1,9}$/, 'limit param must be an integer from 0')
-          .transform(Number)
-          .optional(),
-        marker: z.string().min(1, 'marker must name an image').optional(),
-      },
-      {
-        error: (issue) => {
-          if (issue.code !== 'unrecognized_keys') return undefined;
-          const names = ((issue as { keys?: string[] }).keys ?? []).map(quote).join(', ');
-          return `unsupported parameter ${names}; this image service reads ${CATALOG_LIST_PARAMETERS.join(', ')}`;
+export const listCatalogImagesQuery = builtOnce(() =>
+  z.pipe(
+    z.transform((params: unknown) =>
+      params instanceof URLSearchParams
+        ? Object.fromEntries([...new Set(params.keys())].map((key) => [key, key === 'sort_key' || key === 'sort_dir' ? params.getAll(key) : params.get(key)]))
+        : params,
+    ),
+    z.pipe(
+      z.strictObject(
+        {
+          name: z.optional(z.string()),
+          status: z.optional(z.string()),
+          visibility: z.optional(
+            z.enum(['public', 'private', 'shared', 'community', 'all'], { error: (issue) => `Invalid visibility value: ${quote(String(issue.input))}` }),
+          ),
+          os_hidden: z.optional(
+            z.pipe(
+              z.string().check(
+                z.toLowerCase(),
+                z.refine((value) => TRUE.includes(value) || FALSE.includes(value), 'os_hidden must be a boolean'),
+              ),
+              z.transform((value: string) => TRUE.includes(value)),
+            ),
+          ),
+          sort: z.optional(z.string()),
+          sort_key: z.optional(z.array(z.string())),
+          sort_dir: z.optional(z.array(z.string())),
+          limit: z.optional(z.pipe(z.string().check(z.regex(/^[0-9]{1,9}$/, 'limit param must be an integer from 0')), z.transform(Number))),
+          marker: z.optional(z.string().check(z.minLength(1, 'marker must name an image'))),
         },
-      },
-    )
-    .transform(({ sort, sort_key, sort_dir, ...rest }, context) => ({ ...rest, sort: sortOrder({ sort, sort_key, sort_dir }, context) })),
+        {
+          error: (issue) => {
+            if (issue.code !== 'unrecognized_keys') return undefined;
+            const names = ((issue as { keys?: string[] }).keys ?? []).map(quote).join(', ');
+            return `unsupported parameter ${names}; this image service reads ${CATALOG_LIST_PARAMETERS.join(', ')}`;
+          },
+        },
+      ),
+      z.transform(
+        (
+          {
+            sort,
+            sort_key,
+            sort_dir,
+            ...rest
+          }: { sort?: string | undefined; sort_key?: string[] | undefined; sort_dir?: string[] | undefined } & Record<string, unknown>,
+          payload,
+        ) => ({ ...rest, sort: sortOrder({ sort, sort_key, sort_dir }, payload) }),
+      ),
+    ),
+  ),
 );

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { OutOfTimeError } from '../registry/errors.ts';
 import { type Operation, type OperationName, operations } from '../routes.ts';
 import { BACKSTOP_MS } from '../time-budget.ts';
@@ -22,7 +22,7 @@ const callerSettings = callerSettingsFromEnv();
 
 type Contract<N extends OperationName> = (typeof contracts)[N];
 type Paths<N extends OperationName> = Extract<(typeof operations)[number], { name: N }>['routes'][number]['path'];
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends () => infer T ? (T extends z.ZodMiniType ? z.output<T> : undefined) : undefined;
 
 /** What an operation handler sees: validated input only, and the image id where its routes have one. */
 export type ApiRequest<N extends OperationName> = {
@@ -58,7 +58,7 @@ export const httpHandler = <N extends OperationName>(operation: N, handle: (requ
     .use(responseEncoding())
     .use(tenantAuth({ settings: callerSettings, access }))
     .use(supportedApiVersion())
-    .use(requestInput(contract))
+    .use(requestInput({ body: contract.body?.(), query: contract.query?.() }))
     .use(jsonResponse())
     .handler(async (event) => {
       const request = {

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { OperationName } from '../routes.ts';
 import { apiErrors, type ErrorCase } from './api-errors.ts';
 import { listCatalogImagesQuery } from './glance-request-schemas.ts';
@@ -12,8 +12,9 @@ import { listImagesQuery, registerImageBody, tagsBody } from './schemas.ts';
  * here and the OpenAPI description is generated from it, so the two cannot disagree.
  */
 export interface OperationContract {
-  readonly body?: z.ZodType;
-  readonly query?: z.ZodType;
+  /** The schemas, built when first asked for (lib/built-once.ts): a function builds only its own operation's. */
+  readonly body?: () => z.ZodMiniType;
+  readonly query?: () => z.ZodMiniType;
   readonly success: { readonly status: 200 | 202 | 204; readonly description: string; readonly schema?: ResponseSchemaName };
   readonly errors: readonly ErrorCase[];
 }

@@ -5,11 +5,28 @@ import type { SaharaImage } from './response-schemas.ts';
 
 export type { SaharaImage };
 
+/**
+ * `_sahara_tag_<tag>` for each tag, built once per tag: a list of thousands otherwise builds (and
+ * V8 hashes) a new key string per tag per image, about half of rendering it. A container sees a
+ * bounded set of tags in practice; the cap only keeps an unusual one from growing it without end.
+ */
+const tagKeys = new Map<string, string>();
+const MAX_TAG_KEYS = 10_000;
+const tagKeyOf = (tag: string): string => {
+  let key = tagKeys.get(tag);
+  if (key === undefined) {
+    if (tagKeys.size >= MAX_TAG_KEYS) tagKeys.clear();
+    key = `_sahara_tag_${tag}`;
+    tagKeys.set(tag, key);
+  }
+  return key;
+};
+
 export const renderImage = (image: ImageRecord): SaharaImage => {
   const metadata: Record<string, string | boolean> = {};
   if (isRegistered(image)) metadata._sahara_username = image.username;
   if (image.description !== '') metadata._sahara_description = image.description;
-  for (const tag of image.tags) metadata[`_sahara_tag_${tag}`] = true;
+  for (const tag of image.tags) metadata[tagKeyOf(tag)] = true;
   const { facts } = image;
   if (facts.deprecationTime !== undefined) metadata.deprecation_time = facts.deprecationTime;
   if (facts.owner) metadata.owner = facts.owner;
@@ -18,7 +35,8 @@ export const renderImage = (image: ImageRecord): SaharaImage => {
     name: facts.name,
     username: image.username,
     description: image.description,
-    tags: [...image.tags],
+    // The record's own sorted array: the answer is serialised, never changed.
+    tags: image.tags as string[],
     metadata,
     status: facts.status,
     progress: facts.progress,

@@ -17,13 +17,16 @@ export interface ImagePage {
   readonly prev?: PagePosition;
 }
 
-/** The matching images in id order from a store position (the registry's filters applied). */
-export type MatchingImages = (options?: ScanOptions) => AsyncIterable<ImageRecord>;
+/** The matching images in id order from a store position (the registry's filters applied), a batch at a time. */
+export type MatchingImages = (options?: ScanOptions) => AsyncIterable<readonly ImageRecord[]>;
 
-const collect = async (images: AsyncIterable<ImageRecord>, atMost = Number.POSITIVE_INFINITY) => {
+/** The first `atMost` images; stopping there stops the reads. */
+const collect = async (batches: AsyncIterable<readonly ImageRecord[]>, atMost = Number.POSITIVE_INFINITY) => {
   const found: ImageRecord[] = [];
-  for await (const image of images) {
-    if (found.push(image) >= atMost) break;
+  for await (const batch of batches) {
+    for (const image of batch) {
+      if (found.push(image) >= atMost) return found;
+    }
   }
   return found;
 };

@@ -149,16 +149,21 @@ export const createImageRegistry = ({
     });
   };
 
-  async function* matchingImages(tenant: string, filter: ListFilter, options: ScanOptions = {}): AsyncIterable<ImageRecord> {
+  async function* matchingImages(tenant: string, filter: ListFilter, options: ScanOptions = {}): AsyncIterable<readonly ImageRecord[]> {
     const tags = normalizeTags(filter.tags ?? []);
     // A tag that could never be set matches nothing; asking the index would only cost reads.
     if (!tags.every(isValidTag)) return;
     const name = filter.name ?? '';
     const at = filter.includeDeprecated === false ? now() : undefined;
     const candidates = tags.length > 0 ? store.findImagesByTags(tenant, tags, options) : store.listImages(tenant, options);
-    for await (const image of candidates) {
-      if (!isRegistered(image) || !tags.every((tag) => image.tags.includes(tag)) || !image.facts.name.includes(name)) continue;
-      if (at === undefined || !isDeprecated(image.facts, at)) yield image;
+    const matches = (image: ImageRecord) =>
+      isRegistered(image) &&
+      tags.every((tag) => image.tags.includes(tag)) &&
+      image.facts.name.includes(name) &&
+      (at === undefined || !isDeprecated(image.facts, at));
+    for await (const batch of candidates) {
+      const matching = batch.filter(matches);
+      if (matching.length > 0) yield matching;
     }
   }
 

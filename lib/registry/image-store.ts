@@ -45,13 +45,17 @@ export interface Registration {
  */
 export interface ImageStore {
   getImage(tenant: string, imageId: string): Promise<ImageRecord | undefined>;
-  /** Every record of the tenant, registered or not, in id order from `options.position`. */
-  listImages(tenant: string, options?: ScanOptions): AsyncIterable<ImageRecord>;
+  /**
+   * Every record of the tenant, registered or not, in id order from `options.position`, a batch
+   * at a time (what one read returned): a list of thousands costs a step per batch, not per image.
+   */
+  listImages(tenant: string, options?: ScanOptions): AsyncIterable<readonly ImageRecord[]>;
   /**
    * The records the tag index lists under every one of `tags`, in id order from
-   * `options.position`. The index may lag the records, so the caller checks each record's own tags.
+   * `options.position`, a batch at a time. The index may lag the records, so the caller checks
+   * each record's own tags.
    */
-  findImagesByTags(tenant: string, tags: readonly string[], options?: ScanOptions): AsyncIterable<ImageRecord>;
+  findImagesByTags(tenant: string, tags: readonly string[], options?: ScanOptions): AsyncIterable<readonly ImageRecord[]>;
   /** Sets user name and description, refreshes the facts, keeps the tags. One write, no guard. */
   registerImage(tenant: string, imageId: string, registration: Registration, facts: ImageFacts, now: string): Promise<ImageRecord>;
   /** Applies a tag change to `current` (version 0: a record not yet stored) and its index entries, atomically. */

@@ -1,4 +1,5 @@
 import type { ImageRecord } from './image.ts';
+import { compareUtf8 } from './utf8-order.ts';
 
 /**
  * The orders a list can come in (`sort_by`, Sahara v2's convention: a field, `-` in front for
@@ -55,7 +56,7 @@ const sortKeyOf = (image: ImageRecord, field: SortField): string => {
 };
 
 /** DynamoDB orders string keys by their UTF-8 bytes; so do sorted lists, so that every order agrees with the id order. */
-const compareBytes = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+const compareBytes = compareUtf8;
 
 /**
  * A place in an order, between two images: `after` or `before` names an image id and, for orders

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImageStore } from '../registry/image-store.ts';
-import { BATCH_GET_LIMIT, readRecords } from './batch-reader.ts';
+import { recordBatches } from './batch-reader.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
 import { sortKeyRange } from './id-order.ts';
 import { attributeNames, imageIndexValues, recordOf } from './image-item.ts';
@@ -29,12 +29,12 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
   const table = { client, tableName };
 
   /** Query pages, one DynamoDB call at a time, each call's failures mapped as every other call's. */
-  async function* queryItems(input: QueryInput, limit?: number) {
+  async function* queryPages(input: QueryInput, limit?: number) {
     const pages = paginateQuery({ client, pageSize: pageSize ?? limit }, { TableName: tableName, ...input });
     for (;;) {
       const page = await callDynamoDb(() => pages.next());
       if (page.done) return;
-      yield* page.value.Items ?? [];
+      yield page.value.Items ?? [];
     }
   }
 
@@ -46,7 +46,7 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
 
     async *listImages(tenant, { position, expected, descending } = {}) {
       const range = sortKeyRange(keyNames.SK, position, descending);
-      const items = queryItems(
+      const pages = queryPages(
         {
           KeyConditionExpression: `${keyNames.PK} = :pk AND ${range.condition}`,
           ExpressionAttributeValues: { ':pk': keys.tenantPartition(tenant), ...range.values },
@@ -55,21 +55,19 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
         },
         expected,
       );
-      for await (const item of items) {
+      for await (const items of pages) {
         // A range bound (SK > IMAGE#x) is not a prefix: stop at the first key that is not a record's.
-        if (!keys.isImageSortKey(String(item[keyNames.SK]))) return;
-        yield recordOf(item);
+        const end = items.findIndex((item) => !keys.isImageSortKey(String(item[keyNames.SK])));
+        const records = (end === -1 ? items : items.slice(0, end)).map(recordOf);
+        if (records.length > 0) yield records;
+        if (end !== -1) return;
       }
     },
 
     async *findImagesByTags(tenant, tags, { position, expected, descending } = {}) {
       const range = sortKeyRange(keyNames.GSI1SK, position, descending);
       const ids = await candidateIds(dynamoDbTagPages(table, tenant, range), tags, { forward: range.forward, pageSize });
-      // The first read is sized to what the caller expects; later ones take whole batches.
-      for (let start = 0, size = Math.min(BATCH_GET_LIMIT, expected ?? BATCH_GET_LIMIT); start < ids.length; start += size, size = BATCH_GET_LIMIT) {
-        const records = await readRecords(table, tenant, ids.slice(start, start + size));
-        yield* range.forward ? records : records.reverse();
-      }
+      for await (const records of recordBatches(table, tenant, ids, expected)) yield range.forward ? records : records.reverse();
     },
 
     async registerImage(tenant, imageId, { username, description }, facts, now) {
@@ -125,13 +123,13 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
 
     async findTenantsOfImage(imageId) {
       const tenants: string[] = [];
-      const entries = queryItems({
+      const pages = queryPages({
         IndexName: keyNames.index,
         KeyConditionExpression: `${keyNames.GSI1PK} = :pk`,
         ExpressionAttributeValues: { ':pk': keys.imageIndexPartition(imageId) },
         ProjectionExpression: keyNames.GSI1SK,
       });
-      for await (const entry of entries) tenants.push(keys.tenantOf(entry[keyNames.GSI1SK] as string));
+      for await (const entries of pages) for (const entry of entries) tenants.push(keys.tenantOf(entry[keyNames.GSI1SK] as string));
       return tenants;
     },
 

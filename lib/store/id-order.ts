@@ -1,8 +1,9 @@
 import type { ListPosition } from '../registry/image-store.ts';
+import { compareUtf8 } from '../registry/utf8-order.ts';
 import { keys } from './keys.ts';
 
 /** DynamoDB orders string keys by their UTF-8 bytes, which is not JavaScript's UTF-16 order for every id. */
-export const compareIds = (a: string, b: string): number => Buffer.compare(Buffer.from(a), Buffer.from(b));
+export const compareIds = compareUtf8;
 
 export interface SortKeyRange {
   /** The sort-key part of a KeyConditionExpression. */

@@ -12,6 +12,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import type { Context } from 'aws-lambda';
 import { ensureTable, startDynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { buildApiEvent, lambdaContext } from '../../infra/local/lambda-event.ts';
@@ -24,16 +25,14 @@ import { registeredImage, seedImages } from '../support/seed-images.ts';
 import { BASELINE, type ColdStartFigures, measureColdStart } from './cold-start.ts';
 import { formatTable, mean, percentile } from './statistics.ts';
 import { measureTelemetryCost } from './telemetry-cost.ts';
+import { compareWithUpstream, UPSTREAM_LABEL, UPSTREAM_MS, type UpstreamOperation, upstreamTable } from './upstream-figures.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TABLE_NAME = 'image-registry-bench';
 
-/** Upstream Sahara in front of Glance, list by one tag with 10 matches, median ms, measured elsewhere on the same kind of machine (docs/performance.md, "Against upstream"). */
-const UPSTREAM_LIST_BY_TAG_MS: Readonly<Record<number, number>> = { 100: 51, 1000: 487, 5000: 2419 };
-
 const { values: options } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '100,1000,10000' },
+    sizes: { type: 'string', default: '100,1000,5000,10000' },
     iterations: { type: 'string', default: '200' },
     rounds: { type: 'string', default: '15' },
     only: { type: 'string' },
@@ -45,7 +44,7 @@ const iterations = Number(options.iterations);
 const rounds = Number(options.rounds);
 const coldStartOnly = options.only === 'cold-start';
 if (sizes.some((n) => !Number.isInteger(n) || n < 10) || !(iterations > 0) || !(rounds > 0) || (options.only !== undefined && !coldStartOnly)) {
-  throw new Error('usage: npm run bench -- [--sizes 100,1000,10000] [--iterations 200] [--rounds 15] [--only cold-start] [--out file.json]');
+  throw new Error('usage: npm run bench -- [--sizes 100,1000,5000,10000] [--iterations 200] [--rounds 15] [--only cold-start] [--out file.json]');
 }
 const startedAt = new Date();
 const outFile = options.out ?? join(PROJECT_ROOT, '.bench', `results-${startedAt.toISOString().slice(0, 19).replaceAll(':', '-')}Z.json`);
@@ -144,7 +143,8 @@ const writeResults = (bySize: readonly unknown[]) => {
       coldStart: `median of ${rounds} loads (import of the bundle) in fresh Node processes, wall and CPU time; the baseline bundles only the DynamoDB document client`,
       telemetry:
         'a bundle using the logging and metrics code as every function does (metrics on, LOG_LEVEL=info, output to a pipe) against one answering the same without it; medians of the rounds',
-      upstreamListByTagMs: UPSTREAM_LIST_BY_TAG_MS,
+      upstream: `${UPSTREAM_LABEL}: Sahara 16.0.0 in front of Glance 25.1.0, medians in ms by catalogue size (docs/performance.md, "Against upstream")`,
+      upstreamMs: UPSTREAM_MS,
     },
     coldStart,
     telemetry,
@@ -179,6 +179,8 @@ interface Request {
   readonly method: string;
   readonly path: string;
   readonly body?: unknown;
+  /** As python-saharaclient sends it (requests asks for gzip), or nothing. */
+  readonly acceptEncoding?: string;
 }
 
 interface Sample {
@@ -186,13 +188,20 @@ interface Sample {
   readonly sdkMs: number;
   readonly calls: readonly DynamoDbCall[];
   readonly matches: number | undefined;
+  /** A page's marker to the next one. */
+  readonly next?: string | undefined;
+}
+
+interface ListAnswer {
+  readonly images: unknown[];
+  readonly markers?: { readonly next: string | null };
 }
 
 let recording: DynamoDbCall[] | undefined;
 dynamoDbCallChannel.subscribe((call) => recording?.push(call as DynamoDbCall));
 
 /** One request through the handler API Gateway would route it to; only the handler call is timed. */
-const invoke = async (tenant: string, { method, path, body }: Request, expectedStatus: number): Promise<Sample> => {
+const invoke = async (tenant: string, { method, path, body, acceptEncoding }: Request, expectedStatus: number): Promise<Sample> => {
   const [rawPath = '/', rawQueryString = ''] = path.split('?', 2);
   const match = matchRoute(method, rawPath);
   if (match.kind !== 'found') throw new Error(`no route for ${method} ${rawPath}`);
@@ -201,7 +210,7 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
     method,
     rawPath,
     rawQueryString,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
     body: body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body)),
     routeKey: `${match.route.method} ${match.route.path}`,
     pathParameters: match.pathParameters,
@@ -218,8 +227,26 @@ const invoke = async (tenant: string, { method, path, body }: Request, expectedS
   if (result.statusCode !== expectedStatus) {
     throw new Error(`${method} ${path} answered ${result.statusCode}, not ${expectedStatus}: ${result.body}`);
   }
-  const images = method === 'GET' && match.operation.name === 'list-images' ? (JSON.parse(result.body ?? '{}') as { images: unknown[] }).images : undefined;
-  return { totalMs, sdkMs: timeInCalls(calls), calls, matches: images?.length };
+  const text = result.isBase64Encoded ? gunzipSync(Buffer.from(result.body ?? '', 'base64')).toString('utf8') : (result.body ?? '{}');
+  const answer = method === 'GET' && match.operation.name === 'list-images' ? (JSON.parse(text) as ListAnswer) : undefined;
+  return { totalMs, sdkMs: timeInCalls(calls), calls, matches: answer?.images.length, next: answer?.markers?.next ?? undefined };
+};
+
+/** A walk through a list page by page along `markers.next`, as one sample: its times, calls and images summed. */
+const invokeWalk = async (tenant: string, request: Request, expectedStatus: number): Promise<Sample> => {
+  const pages: Sample[] = [];
+  for (let path: string | undefined = request.path; path !== undefined; ) {
+    const page = await invoke(tenant, { ...request, path }, expectedStatus);
+    pages.push(page);
+    path = page.next === undefined ? undefined : `${request.path}&marker=${page.next}`;
+  }
+  const sum = (figure: (page: Sample) => number) => pages.reduce((total, page) => total + figure(page), 0);
+  return {
+    totalMs: sum((page) => page.totalMs),
+    sdkMs: sum((page) => page.sdkMs),
+    calls: pages.flatMap((page) => page.calls),
+    matches: sum((page) => page.matches ?? 0),
+  };
 };
 
 interface Operation {
@@ -229,14 +256,18 @@ interface Operation {
   readonly request: (i: number) => Request;
   /** Lists of thousands: sampled for TIME_BUDGET_MS rather than for every iteration. */
   readonly heavy?: boolean;
+  /** A sample is the walk along `markers.next` from this request to the last page. */
+  readonly walk?: boolean;
 }
 
 // Tags: a plugin tag that is common (spark on half the images, vanilla a quarter, storm, hdp) and a
 // batch tag that is rare (each on exactly 10 images). Most tags are rare; a few are very common.
+// `quarter` is on every fourth block of 20 images: a quarter of them, independent of the plugin,
+// so that vanilla and quarter are each on N/4 images and on N/16 together.
 const PLUGINS = [...Array<string>(10).fill('spark'), ...Array<string>(5).fill('vanilla'), ...Array<string>(3).fill('storm'), ...Array<string>(2).fill('hdp')];
 const imageId = (i: number) => `img-${String(i).padStart(6, '0')}`;
 // Multiplying by 7 (prime to 20) spreads the plugins across each batch: 3 or 7 of its 10 are spark.
-const tagsOf = (i: number) => [PLUGINS[(i * 7) % PLUGINS.length]!, `batch-${Math.floor(i / 10)}`];
+const tagsOf = (i: number) => [PLUGINS[(i * 7) % PLUGINS.length]!, `batch-${Math.floor(i / 10)}`, ...(Math.floor(i / 20) % 4 === 0 ? ['quarter'] : [])];
 
 /** Reproducible pseudo-random image numbers (a fixed LCG), so runs hit the same images. */
 const picker = (n: number, seed: number) => {
@@ -257,7 +288,19 @@ const operationsFor = (n: number): Operation[] => {
     { name: 'list, 1 rare tag (10 matches)', status: 200, request: () => ({ method: 'GET', path: `/images?tags=batch-${someBatch()}` }) },
     { name: 'list, rare + common tag', status: 200, request: () => ({ method: 'GET', path: `/images?tags=batch-${someBatch()}&tags=spark` }) },
     { name: 'list, 1 common tag (N/4 matches)', status: 200, request: () => ({ method: 'GET', path: '/images?tags=vanilla' }), heavy: n > 1_000 },
+    {
+      name: 'list, 2 common tags (N/4 each, N/16 both)',
+      status: 200,
+      request: () => ({ method: 'GET', path: '/images?tags=vanilla&tags=quarter' }),
+      heavy: n > 1_000,
+    },
     { name: 'list, all (N)', status: 200, request: () => ({ method: 'GET', path: '/images' }), heavy: n > 100 },
+    {
+      name: 'list, all (N), gzip (Accept-Encoding: gzip)',
+      status: 200,
+      request: () => ({ method: 'GET', path: '/images', acceptEncoding: 'gzip, deflate' }),
+      heavy: n > 100,
+    },
     {
       name: 'list, 1 rare tag, newest (sort_by=-created, limit 1)',
       status: 200,
@@ -265,6 +308,7 @@ const operationsFor = (n: number): Operation[] => {
     },
     { name: 'list, page of 10 by -id', status: 200, request: () => ({ method: 'GET', path: '/images?sort_by=-id&limit=10' }) },
     { name: 'list, page of 10 by name (reads N)', status: 200, request: () => ({ method: 'GET', path: '/images?sort_by=name&limit=10' }), heavy: n > 100 },
+    { name: 'list, all in pages of 1,000 (a walk)', status: 200, request: () => ({ method: 'GET', path: '/images?limit=1000' }), heavy: n > 100, walk: true },
     { name: 'register (new image)', status: 202, request: (i) => ({ method: 'POST', path: `/images/scratch-${i}`, body: { username: 'ubuntu' } }) },
     {
       name: 'tag (add 1 tag)',
@@ -316,7 +360,7 @@ const measure = async (tenant: string, operation: Operation): Promise<OperationF
   const base = `/v1.1/${tenant}`;
   const run = (i: number) => {
     const request = operation.request(i);
-    return invoke(tenant, { ...request, path: `${base}${request.path}` }, operation.status);
+    return (operation.walk ? invokeWalk : invoke)(tenant, { ...request, path: `${base}${request.path}` }, operation.status);
   };
   const warmup = operation.heavy ? 2 : WARMUP;
   for (let i = 0; i < warmup; i++) await run(i);
@@ -391,14 +435,12 @@ try {
     );
     const figures = await measureAll(tenant, n);
     console.log(`\n${operationsTable(figures)}`);
-    const upstream = UPSTREAM_LIST_BY_TAG_MS[n];
-    if (upstream !== undefined) {
-      const ours = figures[1]!.latencyMs.p50;
-      console.log(
-        `\n  list by one tag, 10 matches: ${ms(ours)} ms here, ${upstream} ms upstream (Sahara + Glance, measured elsewhere: docs/performance.md): ${(upstream / ours).toFixed(0)} times faster`,
-      );
+    const oursByUpstreamName: Record<UpstreamOperation, string> = { show: 'show', listByRareTag: 'list, 1 rare tag (10 matches)', listAll: 'list, all (N)' };
+    const againstUpstream = compareWithUpstream(n, (operation) => figures.find((f) => f.operation === oursByUpstreamName[operation])!.latencyMs.p50);
+    if (againstUpstream.length > 0) {
+      console.log(`\n  Against ${UPSTREAM_LABEL} (Sahara 16.0.0 + Glance 25.1.0, medians; docs/performance.md):\n\n${upstreamTable(againstUpstream, ms)}`);
     }
-    bySize.push({ images: n, tenant, seedSeconds: Number(seedSeconds.toFixed(1)), operations: figures });
+    bySize.push({ images: n, tenant, seedSeconds: Number(seedSeconds.toFixed(1)), operations: figures, againstUpstream });
   }
 } finally {
   seedingClient.destroy();

@@ -10,9 +10,10 @@ const facts: ImageFacts = { name: 'image', status: 'ACTIVE', progress: 100, minD
 const NOW = '2026-11-27T10:00:00Z';
 const store = testStore();
 
-const collect = async <T>(items: AsyncIterable<T>) => {
+/** Every record of a list the store reads a batch at a time. */
+const collect = async <T>(batches: AsyncIterable<readonly T[]>) => {
   const all: T[] = [];
-  for await (const item of items) all.push(item);
+  for await (const batch of batches) all.push(...batch);
   return all;
 };
 

@@ -11,8 +11,10 @@ import type { Socket } from 'node:net';
  * - drop-response: the request reaches DynamoDB and is applied, then the answer is lost
  * - access-denied: DynamoDB's 400 AccessDeniedException, as for a role missing a permission
  * - slow: the answer comes, but only after `delayMs` (see inject)
+ * - unprocessed: a BatchGetItem reads only the first half of its keys (rounded up) and answers the
+ *   rest as UnprocessedKeys, as DynamoDB does when it throttles part of a batch
  */
-export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang' | 'drop-response' | 'access-denied' | 'slow';
+export type Fault = 'throttle' | 'server-error' | 'reset' | 'hang' | 'drop-response' | 'access-denied' | 'slow' | 'unprocessed';
 
 export interface FaultProxy {
   /** Point the SDK here instead of at DynamoDB Local. */
@@ -42,16 +44,19 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
   const received: string[] = [];
   const sockets = new Set<Socket>();
 
-  const forward = (request: IncomingMessage, body: Buffer, deliver: (answer: IncomingMessage, answerBody: Buffer) => void, fail: () => void) => {
-    const outgoing = httpRequest(
-      { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => deliver(answer, Buffer.concat(chunks)));
-        answer.on('error', fail);
-      },
-    );
+  const forward = (
+    request: IncomingMessage,
+    body: Buffer,
+    deliver: (answer: IncomingMessage, answerBody: Buffer) => void,
+    fail: () => void,
+    headers = request.headers,
+  ) => {
+    const outgoing = httpRequest({ host: target.hostname, port: target.port, method: request.method, path: request.url, headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () => deliver(answer, Buffer.concat(chunks)));
+      answer.on('error', fail);
+    });
     outgoing.on('error', fail);
     outgoing.end(body);
   };
@@ -85,6 +90,8 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
             () => request.socket.destroy(),
             () => request.socket.destroy(),
           );
+        case 'unprocessed':
+          return relayHalfBatch(request, response, body);
         case 'slow': {
           const timer = setTimeout(() => relay(request, response, body), active!.delayMs);
           request.socket.once('close', () => clearTimeout(timer));
@@ -106,6 +113,32 @@ export const startFaultProxy = async (upstream: string): Promise<FaultProxy> => 
       },
       () => request.socket.destroy(),
     );
+  /** BatchGetItem with half its keys; the other half comes back as UnprocessedKeys with the real items of the first. */
+  const relayHalfBatch = (request: IncomingMessage, response: ServerResponse, body: Buffer) => {
+    type BatchInput = { RequestItems: Record<string, { Keys: unknown[] } & Record<string, unknown>> };
+    const input = JSON.parse(body.toString('utf8')) as BatchInput;
+    const unprocessed: BatchInput['RequestItems'] = {};
+    for (const [table, read] of Object.entries(input.RequestItems)) {
+      const kept = Math.ceil(read.Keys.length / 2);
+      if (read.Keys.length > kept) unprocessed[table] = { ...read, Keys: read.Keys.slice(kept) };
+      read.Keys = read.Keys.slice(0, kept);
+    }
+    const halved = Buffer.from(JSON.stringify(input));
+    forward(
+      request,
+      halved,
+      (answer, answerBody) => {
+        if (response.destroyed) return;
+        const output = JSON.parse(answerBody.toString('utf8')) as Record<string, unknown>;
+        const rewritten = Buffer.from(JSON.stringify({ ...output, UnprocessedKeys: unprocessed }));
+        const { 'x-amz-crc32': _crc, ...answerHeaders } = answer.headers;
+        response.writeHead(answer.statusCode ?? 502, { ...answerHeaders, 'content-length': String(rewritten.length) });
+        response.end(rewritten);
+      },
+      () => request.socket.destroy(),
+      { ...request.headers, 'content-length': String(halved.length) },
+    );
+  };
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { decodeMarker, encodeMarker, MAX_MARKER_LENGTH } from '../../lib/http/list-marker.ts';
 import { formatIssues, listImagesQuery } from '../../lib/http/schemas.ts';
 import { ID_ORDER, parseSortBy } from '../../lib/registry/list-order.ts';
 
-const problems = (schema: z.ZodType, value: unknown) => {
+const problems = (schema: z.ZodMiniType, value: unknown) => {
   const result = schema.safeParse(value);
   return result.success ? 'valid' : formatIssues(result.error, 'query');
 };
@@ -87,29 +87,29 @@ describe('list markers', () => {
 
   it('are read from the query with limit and sort_by, and a bad limit or marker is named', () => {
     const marker = encodeMarker({ after: 'img-1' })!;
-    expect(listImagesQuery.parse(new URLSearchParams(`limit=10&marker=${marker}`))).toMatchObject({
+    expect(listImagesQuery().parse(new URLSearchParams(`limit=10&marker=${marker}`))).toMatchObject({
       limit: 10,
       marker: { position: { after: 'img-1' }, order: ID_ORDER },
     });
     for (const limit of ['0', '1001', 'ten', '1.5', '-1', '', '00001000000']) {
-      expect(problems(listImagesQuery, new URLSearchParams({ limit }))).toBe('limit: must be a whole number from 1 to 1000');
+      expect(problems(listImagesQuery(), new URLSearchParams({ limit }))).toBe('limit: must be a whole number from 1 to 1000');
     }
-    expect(problems(listImagesQuery, new URLSearchParams({ marker: 'nope' }))).toBe("marker: 'nope' is not a marker this service gave out");
+    expect(problems(listImagesQuery(), new URLSearchParams({ marker: 'nope' }))).toBe("marker: 'nope' is not a marker this service gave out");
   });
 
   it('must come with the sort_by they were given out for', () => {
     const newest = encodeMarker({ after: 'img-1', key: '2026-01-01T00:00:00Z' }, order('-created'))!;
-    expect(listImagesQuery.parse(new URLSearchParams({ sort_by: '-created', marker: newest }))).toMatchObject({ sort_by: order('-created') });
-    expect(problems(listImagesQuery, new URLSearchParams({ marker: newest }))).toBe(
+    expect(listImagesQuery().parse(new URLSearchParams({ sort_by: '-created', marker: newest }))).toMatchObject({ sort_by: order('-created') });
+    expect(problems(listImagesQuery(), new URLSearchParams({ marker: newest }))).toBe(
       'marker: was given out for sort_by=-created, not id; send the sort_by it came with',
     );
-    expect(problems(listImagesQuery, new URLSearchParams({ sort_by: 'created', marker: newest }))).toBe(
+    expect(problems(listImagesQuery(), new URLSearchParams({ sort_by: 'created', marker: newest }))).toBe(
       'marker: was given out for sort_by=-created, not created; send the sort_by it came with',
     );
     const byId = encodeMarker({ after: 'img-1' })!;
-    expect(listImagesQuery.parse(new URLSearchParams({ sort_by: 'id', marker: byId }))).toMatchObject({ sort_by: ID_ORDER });
-    expect(listImagesQuery.parse(new URLSearchParams({ sort_by: '', marker: byId })).sort_by).toBeUndefined();
-    expect(problems(listImagesQuery, new URLSearchParams({ sort_by: '-id', marker: byId }))).toBe(
+    expect(listImagesQuery().parse(new URLSearchParams({ sort_by: 'id', marker: byId }))).toMatchObject({ sort_by: ID_ORDER });
+    expect(listImagesQuery().parse(new URLSearchParams({ sort_by: '', marker: byId })).sort_by).toBeUndefined();
+    expect(problems(listImagesQuery(), new URLSearchParams({ sort_by: '-id', marker: byId }))).toBe(
       'marker: was given out for sort_by=id, not -id; send the sort_by it came with',
     );
   });
@@ -117,26 +117,26 @@ describe('list markers', () => {
 
 describe('sort_by and include_deprecated', () => {
   it.each(['id', '-id', 'name', '-name', 'created', '-created', 'updated', '-updated'])('sort_by=%s is an order', (sortBy) => {
-    expect(listImagesQuery.parse(new URLSearchParams({ sort_by: sortBy })).sort_by).toEqual(order(sortBy));
+    expect(listImagesQuery().parse(new URLSearchParams({ sort_by: sortBy })).sort_by).toEqual(order(sortBy));
   });
 
   it.each(['colour', 'Name', '-', '--name', 'name-', 'created_at', ' name', 'name,id'])('sort_by=%j is refused, naming every order', (sortBy) => {
-    expect(problems(listImagesQuery, new URLSearchParams({ sort_by: sortBy }))).toBe(
+    expect(problems(listImagesQuery(), new URLSearchParams({ sort_by: sortBy }))).toBe(
       `sort_by: '${sortBy}' is not an order to sort by; use one of id, -id, name, -name, created, -created, updated, -updated`,
     );
   });
 
   it('an empty sort_by is the default order, as upstream reads it', () => {
-    expect(listImagesQuery.parse(new URLSearchParams({ sort_by: '' })).sort_by).toBeUndefined();
+    expect(listImagesQuery().parse(new URLSearchParams({ sort_by: '' })).sort_by).toBeUndefined();
   });
 
   it('include_deprecated is true or false, in any case', () => {
-    expect(listImagesQuery.parse(new URLSearchParams({ include_deprecated: 'false' })).include_deprecated).toBe(false);
-    expect(listImagesQuery.parse(new URLSearchParams({ include_deprecated: 'False' })).include_deprecated).toBe(false);
-    expect(listImagesQuery.parse(new URLSearchParams({ include_deprecated: 'TRUE' })).include_deprecated).toBe(true);
-    expect(listImagesQuery.parse(new URLSearchParams()).include_deprecated).toBeUndefined();
+    expect(listImagesQuery().parse(new URLSearchParams({ include_deprecated: 'false' })).include_deprecated).toBe(false);
+    expect(listImagesQuery().parse(new URLSearchParams({ include_deprecated: 'False' })).include_deprecated).toBe(false);
+    expect(listImagesQuery().parse(new URLSearchParams({ include_deprecated: 'TRUE' })).include_deprecated).toBe(true);
+    expect(listImagesQuery().parse(new URLSearchParams()).include_deprecated).toBeUndefined();
     for (const value of ['', 'no', '0', 'yes', 'falsey']) {
-      expect(problems(listImagesQuery, new URLSearchParams({ include_deprecated: value }))).toBe('include_deprecated: must be true or false');
+      expect(problems(listImagesQuery(), new URLSearchParams({ include_deprecated: value }))).toBe('include_deprecated: must be true or false');
     }
   });
 });

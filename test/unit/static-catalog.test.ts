@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { catalogFromEnv, staticCatalogFileFromEnv } from '../../lib/catalog/catalog-from-env.ts';
 import { openCatalog } from '../../lib/catalog/open-catalog.ts';
 import { createStaticCatalog, loadStaticCatalog } from '../../lib/catalog/static-catalog.ts';
 
@@ -45,6 +46,24 @@ describe('static catalog', () => {
     const catalog = createStaticCatalog({ images: [{ id: 'old', name: 'Old', deprecationTime: '2024-06-30T00:00:00.250Z' }] });
     await expect(catalog.describeImage('old')).resolves.toMatchObject({ deprecationTime: '2024-06-30T00:00:00Z' });
     expect(() => createStaticCatalog({ images: [{ id: 'old', name: 'Old', deprecationTime: 'next year' }] })).toThrow(/deprecationTime/);
+  });
+});
+
+describe('static catalog from REGISTRY_CATALOG', () => {
+  it('reads its file on the first lookup, not when the function loads, and tries a failed read again', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
+    const catalog = catalogFromEnv({ REGISTRY_CATALOG: ` ${file} ` });
+    expect(staticCatalogFileFromEnv({ REGISTRY_CATALOG: ` ${file} ` })).toBe(file);
+    expect(catalog.isWellFormedId('a')).toBe(true);
+    await expect(catalog.describeImage('a')).rejects.toThrow(/static catalog: cannot read/);
+    writeFileSync(file, JSON.stringify({ images: [{ id: 'a', name: 'Image A' }] }));
+    expect(await catalog.describeImage('a')).toMatchObject({ name: 'Image A', status: 'ACTIVE' });
+    expect((await catalog.listImages({})).map((image) => image.id)).toEqual(['a']);
+    expect(catalog.refreshImages).toBeUndefined();
+  });
+
+  it('names no file for the open and ec2 catalogs', () => {
+    for (const setting of [undefined, '', 'open', 'ec2']) expect(staticCatalogFileFromEnv({ REGISTRY_CATALOG: setting })).toBeUndefined();
   });
 });
 

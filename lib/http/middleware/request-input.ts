@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import type * as z from 'zod/mini';
 import { apiErrors, type ErrorCase, HttpError } from '../api-errors.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
 import { formatIssues, MAX_BODY_BYTES } from '../schemas.ts';
@@ -41,7 +41,7 @@ const readJsonBody = (event: ApiEvent): unknown => {
   }
 };
 
-const validate = <T>(schema: z.ZodType<T>, value: unknown, refusal: ErrorCase, root: string): T => {
+const validate = <T>(schema: z.ZodMiniType<T>, value: unknown, refusal: ErrorCase, root: string): T => {
   const result = schema.safeParse(value);
   if (!result.success) throw new HttpError(refusal, formatIssues(result.error, root));
   return result.data;
@@ -64,25 +64,27 @@ const refuseUnknownV2Parameters = (event: ApiEvent, known: readonly string[]) =>
 };
 
 /** The object schema a query schema reads into (through a z.preprocess, as listImagesQuery is built, or before a .transform). */
-export const queryObjectOf = (schema: z.ZodType | undefined): z.ZodObject | undefined => {
-  let current: z.ZodType | undefined = schema;
+export const queryObjectOf = (schema: z.core.$ZodType | undefined): z.core.$ZodObject | undefined => {
+  // By the definition's type, not instanceof: z.core's classes at run time would bundle all of zod's core.
+  let current: z.core.$ZodType | undefined = schema;
   for (let depth = 0; current && depth < 4; depth++) {
-    if (current instanceof z.ZodObject) return current;
-    if (!(current instanceof z.ZodPipe)) return undefined;
-    const { in: input, out } = current.def as unknown as { in: z.ZodType; out: z.ZodType };
-    current = out instanceof z.ZodTransform ? input : out;
+    const def = current._zod.def as z.core.$ZodTypeDef;
+    if (def.type === 'object') return current as z.core.$ZodObject;
+    if (def.type !== 'pipe') return undefined;
+    const { in: input, out } = def as z.core.$ZodPipeDef;
+    current = out._zod.def.type === 'transform' ? input : out;
   }
   return undefined;
 };
 
 /** The query parameters a query schema reads. */
-export const queryParameterNames = (schema: z.ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?.shape ?? {});
+export const queryParameterNames = (schema: z.core.$ZodType | undefined): string[] => Object.keys(queryObjectOf(schema)?._zod.def.shape ?? {});
 
 /**
  * Parses and validates the JSON body and the query string against the operation's zod schemas.
  * The body comes first: upstream's v2 checks its schema before the query's parameter names.
  */
-export const requestInput = ({ body, query }: { body?: z.ZodType; query?: z.ZodType }): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => {
+export const requestInput = ({ body, query }: { body?: z.ZodMiniType; query?: z.ZodMiniType }): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => {
   const knownParameters = queryParameterNames(query);
   return {
     before: ({ event }) => {

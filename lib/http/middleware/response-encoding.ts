@@ -60,7 +60,7 @@ export const responseEncoding = (): MiddlewareObj<ApiEvent, ApiResult, Error, Co
       return;
     }
     // Escaping at most doubles a body: only a large one needs counting.
-    if (size * 2 > ANSWER_BODY_BUDGET_BYTES && bytesInResult(body) > ANSWER_BODY_BUDGET_BYTES) throw tooLarge(body, gzipAccepted);
+    if (size * 2 > ANSWER_BODY_BUDGET_BYTES && bytesInResult(body, size) > ANSWER_BODY_BUDGET_BYTES) throw tooLarge(body, gzipAccepted);
     request.response = { ...result, headers };
   },
 });
