@@ -1,9 +1,10 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { acceptsGzip } from '../accept-encoding.ts';
-import { ANSWER_BODY_BUDGET_BYTES, bytesInResult, MAX_COMPRESSED_BYTES } from '../answer-size.ts';
+import { ANSWER_BODY_BUDGET_BYTES, bytesInResult, bytesInResultAtMost, MAX_COMPRESSED_BYTES } from '../answer-size.ts';
 import { apiErrors, HttpError } from '../api-errors.ts';
 import type { ApiEvent, ApiResult } from '../api-types.ts';
+import type { SerializedAnswer } from './json-response.ts';
 
 /**
  * Below TCP's initial window (10 segments, about 14 KB) an answer takes one round trip, compressed
@@ -39,13 +40,19 @@ const tooLarge = (body: string, gzipAccepted: boolean) =>
     { vary: VARY_ENCODING },
   );
 
+/** Whether a JSON body fits Lambda's result: escaping at most doubles it, so only a large one is sized, by a bound first and by counting only if the bound does not fit. */
+const fitsResult = (body: string, size: number, value: unknown): boolean =>
+  size * 2 <= ANSWER_BODY_BUDGET_BYTES ||
+  (value !== undefined && bytesInResultAtMost(body, size, value) <= ANSWER_BODY_BUDGET_BYTES) ||
+  bytesInResult(body, size) <= ANSWER_BODY_BUDGET_BYTES;
+
 /**
  * Runs after the answer is serialized: a body over GZIP_THRESHOLD_BYTES is gzip-compressed when the
  * client accepts it (a binary answer, isBase64Encoded, which API Gateway passes through). A body
  * that would not fit Lambda's result (lib/http/answer-size.ts) is refused with 400
  * RESPONSE_TOO_LARGE instead of the bare 500 API Gateway would answer.
  */
-export const responseEncoding = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context> => ({
+export const responseEncoding = (): MiddlewareObj<ApiEvent, ApiResult, Error, Context, SerializedAnswer> => ({
   after: async (request) => {
     const result = request.response;
     const body = result?.body;
@@ -59,8 +66,7 @@ export const responseEncoding = (): MiddlewareObj<ApiEvent, ApiResult, Error, Co
       request.response = { ...result, headers: { ...headers, 'content-encoding': 'gzip' }, body: compressed.toString('base64'), isBase64Encoded: true };
       return;
     }
-    // Escaping at most doubles a body: only a large one needs counting.
-    if (size * 2 > ANSWER_BODY_BUDGET_BYTES && bytesInResult(body, size) > ANSWER_BODY_BUDGET_BYTES) throw tooLarge(body, gzipAccepted);
+    if (!fitsResult(body, size, request.internal.answerBody)) throw tooLarge(body, gzipAccepted);
     request.response = { ...result, headers };
   },
 });
