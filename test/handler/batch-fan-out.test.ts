@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_FAN_OUT } from '../../lib/store/batch-reader.ts';
 import { v1Client } from '../support/api.ts';
 import { callsDuring, capacityOf, countByAction, type DynamoDbCall } from '../support/dynamodb-calls.ts';
-import { startFaultProxy } from '../support/fault-proxy.ts';
+import { useFaultProxy } from '../support/fault-proxy-fixture.ts';
 import { documentClient, newTenant, TABLE_NAME } from '../support/fixtures.ts';
 import { registeredImage, seedImages } from '../support/seed-images.ts';
 
-// The handlers of this file reach DynamoDB Local through the fault proxy (they read the endpoint
-// when first loaded); seeding writes to DynamoDB Local directly.
-const proxy = await startFaultProxy(inject('dynamodbEndpoint'));
-process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-afterAll(() => proxy.close());
-beforeEach(() => {
-  proxy.clear();
-  proxy.reset();
-});
+// The handlers of this file reach DynamoDB Local through the fault proxy; seeding and table inspection reach it directly.
+const proxy = await useFaultProxy();
 
 /** The most BatchGetItem calls inside the SDK at one moment. */
 const mostInFlight = (calls: readonly DynamoDbCall[]) => {

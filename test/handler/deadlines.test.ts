@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../infra/local/lambda-event.ts';
 import { DEFAULT_ACCESS_SCOPES } from '../../lib/access-scopes.ts';
 import { withDeadline } from '../../lib/deadline.ts';
@@ -7,18 +7,12 @@ import { ConcurrentUpdateError, StaleRecordError } from '../../lib/registry/erro
 import type { ImageStore } from '../../lib/registry/image-store.ts';
 import { ANSWER_RESERVE_MS } from '../../lib/time-budget.ts';
 import { type ApiAnswer, type ApiCall, callApi, v1Client } from '../support/api.ts';
-import { startFaultProxy } from '../support/fault-proxy.ts';
+import { useFaultProxy } from '../support/fault-proxy-fixture.ts';
 import { newTenant, testRegistry, testStore } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
-// The handlers of this file reach DynamoDB Local through the proxy (they read the endpoint when first loaded).
-const proxy = await startFaultProxy(inject('dynamodbEndpoint'));
-process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-afterAll(() => proxy.close());
-beforeEach(() => {
-  proxy.clear();
-  proxy.reset();
-});
+// The handlers of this file reach DynamoDB Local through the fault proxy; seeding and table inspection reach it directly.
+const proxy = await useFaultProxy();
 
 const DEFAULT_SCOPES = [DEFAULT_ACCESS_SCOPES.read, DEFAULT_ACCESS_SCOPES.write];
 

@@ -1,22 +1,16 @@
-import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ImageCatalog } from '../../lib/catalog/image-catalog.ts';
 import { renderError } from '../../lib/http/proxy-result.ts';
 import { log } from '../../lib/log.ts';
 import { DependencyUnavailableError, ImageNotFoundError } from '../../lib/registry/errors.ts';
 import { type ApiAnswer, callApi, v1Client } from '../support/api.ts';
-import { type Fault, startFaultProxy } from '../support/fault-proxy.ts';
+import type { Fault } from '../support/fault-proxy.ts';
+import { useFaultProxy } from '../support/fault-proxy-fixture.ts';
 import { newTenant, testCatalog, testRegistry } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
 
-// The handlers of this file talk to DynamoDB Local through the proxy (they read the endpoint when
-// first loaded, on the first call below); the table inspection still reads DynamoDB Local directly.
-const proxy = await startFaultProxy(inject('dynamodbEndpoint'));
-process.env.DYNAMODB_ENDPOINT = proxy.endpoint;
-afterAll(() => proxy.close());
-beforeEach(() => {
-  proxy.clear();
-  proxy.reset();
-});
+// The handlers of this file reach DynamoDB Local through the fault proxy; seeding and table inspection reach it directly.
+const proxy = await useFaultProxy();
 
 /** lib/store/dynamodb-client.ts: the SDK tries each call this often before giving up. */
 const SDK_ATTEMPTS = 3;

@@ -8,6 +8,7 @@ import { type ChangeStream, openChangeStream } from '../../infra/local/change-st
 import { ensureTable } from '../../infra/local/dynamodb-local.ts';
 import { lambdaContext } from '../../infra/local/lambda-event.ts';
 import { eventAsDelivered } from '../../infra/local/local-change-events.ts';
+import { amiStateChange } from '../support/ami-state-change-event.ts';
 import { v1Client, v2Client } from '../support/api.ts';
 import { documentedEvents, expectDocumentedEvent } from '../support/event-schemas.ts';
 import { newAmiId, newTenant } from '../support/fixtures.ts';
@@ -209,20 +210,9 @@ describe('change events from the table stream', () => {
     await v1Client(bob).register(image, { username: 'ec2-user' });
     await v1Client(bob).tag(image, ['spark']);
     await publishStream();
-    const stateChange = (State: string, time: string) => ({
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'EC2 AMI State Change',
-      source: 'aws.ec2',
-      account: '123456789012',
-      time,
-      region: 'eu-west-1',
-      resources: [],
-      detail: { ImageId: image, State },
-    });
 
-    await syncAmiState(stateChange('available', '2026-11-27T10:04:40Z'));
-    await syncAmiState(stateChange('available', '2026-11-27T10:04:40Z')); // EventBridge delivered it twice
+    await syncAmiState(amiStateChange(image, 'available', '2026-11-27T10:04:40Z'));
+    await syncAmiState(amiStateChange(image, 'available', '2026-11-27T10:04:40Z')); // EventBridge delivered it twice
     const available = await publishStream();
     expect(available.events.map((event) => [event['detail-type'], (event.detail as { tenant: string }).tenant]).sort()).toEqual(
       [
@@ -235,7 +225,7 @@ describe('change events from the table stream', () => {
       expect(event.detail).toMatchObject({ image: { status: 'ACTIVE' }, previousStatus: 'SAVING' });
     }
 
-    await syncAmiState(stateChange('deregistered', '2026-11-27T11:00:00Z'));
+    await syncAmiState(amiStateChange(image, 'deregistered', '2026-11-27T11:00:00Z'));
     const deregistered = await publishStream();
     expect(deregistered.events.map((event) => event['detail-type'])).toEqual(['Image State Changed', 'Image State Changed']);
     for (const event of deregistered.events) {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { DescribeImagesCommand, EC2Client, EC2ServiceException, type Image } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../infra/local/lambda-event.ts';
+import { amiStateChange } from '../support/ami-state-change-event.ts';
 import { v1Client } from '../support/api.ts';
 import { newAmiId, newTenant } from '../support/fixtures.ts';
 import { expectIndexMatchesRecords, tenantItems } from '../support/table-inspection.ts';
@@ -46,19 +46,6 @@ const describeFromMap = () =>
     }
     return { Images: [image] };
   });
-
-/** An event as EC2 sends it to EventBridge's default bus and the rule passes it to the function. */
-const amiStateChange = (imageId: string, State: string, time: string, ErrorMessage = '') => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': 'EC2 AMI State Change',
-  source: 'aws.ec2',
-  account: '123456789012',
-  time,
-  region: 'eu-west-1',
-  resources: [`arn:aws:ec2:eu-west-1::image/${imageId}`],
-  detail: { RequestId: randomUUID(), ImageId: imageId, State, ErrorMessage },
-});
 
 describe('sync-ami-state (EventBridge "EC2 AMI State Change")', () => {
   it('shows a pending AMI as SAVING, then ACTIVE in every tenant once EC2 reports it available', async () => {

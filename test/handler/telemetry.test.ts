@@ -3,6 +3,7 @@ import { afterAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { lambdaContext } from '../../infra/local/lambda-event.ts';
 import { metricDefinitions } from '../../lib/metric-names.ts';
 import { StaleRecordError } from '../../lib/registry/errors.ts';
+import { amiStateChange } from '../support/ami-state-change-event.ts';
 import { startFaultProxy } from '../support/fault-proxy.ts';
 
 // What the stack gives the functions (METRICS_NAMESPACE), at the default log level, on the open
@@ -244,25 +245,13 @@ describe('optimistic concurrency', () => {
 });
 
 describe('the AMI sync function', () => {
-  /** An EC2 AMI State Change as EventBridge delivers it. */
-  const amiEvent = (imageId: string, State: string) => ({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': 'EC2 AMI State Change',
-    source: 'aws.ec2',
-    account: '123456789012',
-    time: new Date().toISOString(),
-    region: 'eu-west-1',
-    resources: [`arn:aws:ec2:eu-west-1::image/${imageId}`],
-    detail: { RequestId: randomUUID(), ImageId: imageId, State, ErrorMessage: '' },
-  });
   const sync = (event: unknown) => syncAmiState(event, lambdaContext('sync-ami-state'));
 
   it('counts the event and the records it changed, and logs each change with its tenant', async () => {
     const [image, tenant] = [newAmiId(), newTenant()];
     expect((await v1Client(tenant).register(image, { username: 'ubuntu' })).status).toBe(202);
     lines.length = 0;
-    await sync(amiEvent(image, 'failed'));
+    await sync(amiStateChange(image, 'failed'));
     const line = onlyMetricLine();
     expectValidEmf(line);
     expect(metricsBy(line, 'Operation')).toMatchObject({ Events: 1, AmiRecordsChanged: 1 });
@@ -282,7 +271,7 @@ describe('the AMI sync function', () => {
 
   it('counts a failed event, logs it as an error and throws it again, so Lambda retries it', async () => {
     proxy.inject('server-error');
-    await expect(sync(amiEvent(newAmiId(), 'available'))).rejects.toThrow(/database is unavailable/);
+    await expect(sync(amiStateChange(newAmiId(), 'available'))).rejects.toThrow(/database is unavailable/);
     expect(metricsBy(onlyMetricLine(), 'Operation')).toMatchObject({ Events: 1, EventFailures: 1, DynamoDbFailures: 1 });
     expect(logLines().find((entry) => entry.level === 'error')).toMatchObject({ message: 'event failed; Lambda will retry it', operation: 'sync-ami-state' });
   });
