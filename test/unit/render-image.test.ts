@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderImage } from '../../lib/http/render-image.ts';
+import { bytesInResult, bytesInResultAtMost, quotedCount } from '../../lib/http/answer-size.ts';
+import { renderImage, renderImages } from '../../lib/http/render-image.ts';
 import type { ImageRecord } from '../../lib/registry/image.ts';
 
 const record = (overrides: Partial<ImageRecord> = {}): ImageRecord => ({
@@ -68,5 +70,58 @@ describe('renderImage', () => {
 
   it('keeps the catalog update time when it is the later one', () => {
     expect(renderImage(record({ updatedAt: '2025-01-01T00:00:00Z' })).updated).toBe('2026-01-02T00:00:00Z');
+  });
+});
+
+describe('renderImages', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const time = fc.constantFrom('2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z');
+  const anyRecord = fc.record(
+    {
+      id: text,
+      username: fc.oneof(fc.constant(''), text),
+      description: fc.oneof(fc.constant(''), text),
+      tags: fc.uniqueArray(text, { maxLength: 4 }),
+      facts: fc.record(
+        {
+          name: text,
+          status: text,
+          progress: fc.integer(),
+          minDisk: fc.integer(),
+          minRam: fc.integer(),
+          size: fc.integer(),
+          created: time,
+          updated: time,
+          deprecationTime: time,
+          owner: fc.oneof(fc.constant(''), text),
+        },
+        { requiredKeys: ['name', 'status', 'progress', 'minDisk', 'minRam', 'size'] },
+      ),
+      createdAt: time,
+      updatedAt: time,
+      version: fc.nat(),
+    },
+    { noNullPrototype: true },
+  );
+
+  it('counts the keys and strings of what it renders as a walk of the rendered images does, so a list is sized without one', () => {
+    fc.assert(
+      fc.property(fc.array(anyRecord, { maxLength: 5 }), (records) => {
+        const rendered = renderImages(records);
+        expect(rendered).toEqual(records.map(renderImage));
+        // A copy carries no count: quotedCount walks it.
+        expect(quotedCount(rendered)).toBe(quotedCount([...rendered]));
+      }),
+    );
+  });
+
+  it('sizes a list answer at least as large as it is in the proxy result', () => {
+    fc.assert(
+      fc.property(fc.array(anyRecord, { maxLength: 5 }), (records) => {
+        const body = { images: renderImages(records) };
+        const json = JSON.stringify(body);
+        expect(bytesInResultAtMost(json, Buffer.byteLength(json), body)).toBeGreaterThanOrEqual(bytesInResult(json));
+      }),
+    );
   });
 });
