@@ -4,7 +4,11 @@ import { callDynamoDb } from './dynamodb-errors.ts';
 import { compareIds, type SortKeyRange } from './id-order.ts';
 import { keyNames, keys } from './keys.ts';
 
-/** Index entries asked for in the first page of each tag; most tags end within it. */
+/**
+ * Index entries asked for in the first page of each tag when a query names several: most tags end
+ * within it, and a common tag beside a rare one costs no more. A single tag is read whole anyway,
+ * so it is read in DynamoDB's 1 MB pages from the start (2,500 entries: one query, not two).
+ */
 const FIRST_TAG_PAGE = 1000;
 
 /** One page of a tag's index partition: image ids in reading order, and where the next page starts. */
@@ -20,7 +24,7 @@ export type TagPageReader = (tag: string, start: unknown, limit: number | undefi
 export interface CandidateOptions {
   /** Whether ids come in ascending order. */
   readonly forward: boolean;
-  /** Entries per page; the first page holds FIRST_TAG_PAGE and later ones DynamoDB's 1 MB when unset. */
+  /** Entries per page; when unset, DynamoDB's 1 MB, and FIRST_TAG_PAGE in the first page of a query naming several tags. */
   readonly pageSize?: number | undefined;
 }
 
@@ -35,7 +39,7 @@ export interface CandidateOptions {
 export const candidateIds = async (readPage: TagPageReader, tags: readonly string[], { forward, pageSize }: CandidateOptions): Promise<string[]> => {
   const readers = tags.map((tag) => ({ tag, ids: [] as string[], seen: new Set<string>(), start: undefined as unknown, done: false }));
   for (let round = 0; !readers.some((reader) => reader.done); round++) {
-    const limit = pageSize ?? (round === 0 ? FIRST_TAG_PAGE : undefined);
+    const limit = pageSize ?? (round === 0 && readers.length > 1 ? FIRST_TAG_PAGE : undefined);
     await Promise.all(
       readers.map(async (reader) => {
         const page = await readPage(reader.tag, reader.start, limit);

@@ -49,7 +49,7 @@ describe('candidateIds, the side-by-side intersection of tag partitions', () => 
     expect(await candidateIds(readPage, ['common', 'rare'], { forward: false, pageSize: 2 })).toEqual(['f', 'c']);
   });
 
-  it('asks for the first page of 1,000 entries and DynamoDB-sized pages after it when no page size is set', async () => {
+  it('asks for a first page of 1,000 entries of each tag a query names beside others, and DynamoDB-sized pages after it', async () => {
     const limits: (number | undefined)[] = [];
     const all = ids('img-', 1500);
     const readPage: TagPageReader = async (_tag, start, limit) => {
@@ -58,7 +58,11 @@ describe('candidateIds, the side-by-side intersection of tag partitions', () => 
       const to = limit === undefined ? all.length : from + limit;
       return { ids: all.slice(from, to), ...(to < all.length ? { next: to } : {}) };
     };
+    expect(await candidateIds(readPage, ['spark', '3.5'], { forward: true })).toHaveLength(1500);
+    expect(limits).toEqual([1000, 1000, undefined, undefined]);
+    limits.length = 0;
+    // A single tag is read whole whatever its first page holds: in DynamoDB's pages from the start.
     expect(await candidateIds(readPage, ['spark'], { forward: true })).toHaveLength(1500);
-    expect(limits).toEqual([1000, undefined]);
+    expect(limits).toEqual([undefined]);
   });
 });
