@@ -65,7 +65,7 @@ const LAMBDA_TASK_ROOT = '/var/task';
 
 const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
 
-/** Bundling hooks that copy a static catalog file into a function's bundle, next to index.mjs. */
+/** Bundling hooks that copy a static catalog file into a function's bundle, next to index.js. */
 export const staticCatalogBundling = (file: string) => ({
   beforeBundling: () => [],
   beforeInstall: () => [],

@@ -3,8 +3,8 @@ import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A stack logged by a bundled function points at `index.mjs:108:26227`. The bundle ships its
- * source map (index.mjs.map, without the sources' content) but no sourceMappingURL comment, so
+ * A stack logged by a bundled function points at `/var/task/index.js:108:26227`. The bundle ships
+ * its source map (index.js.map, without the sources' content) but no sourceMappingURL comment, so
  * Node never reads it at a cold start; this reads it on the first logged stack only, and rewrites
  * each frame to the source file and line (`lib/store/dynamodb-errors.ts:30:48`). Run from the .ts
  * sources (npm start, the tests) there is no map and the stack is left as it is.
@@ -32,11 +32,12 @@ const projectPath = (source: string) => {
   return /^(?:.*\/)?((?:functions|lib)\/.+)$/.exec(path)?.[1] ?? path;
 };
 
-const FRAME = /(file:\/\/\/[^\s()]+\.m?js):(\d+):(\d+)/g;
+/** A frame's place in a script: a path (`/var/task/index.js:1:2`, CommonJS) or a file URL (an ES module's). */
+const FRAME = /((?:file:\/\/)?\/[^\s()]+\.[cm]?js):(\d+):(\d+)/g;
 
 export const sourceMappedStack = (stack: string): string =>
   stack.replace(FRAME, (frame, url: string, line: string, column: string) => {
-    const map = mapOf(fileURLToPath(url));
+    const map = mapOf(url.startsWith('file:') ? fileURLToPath(url) : url);
     const origin = map?.findOrigin(Number(line), Number(column));
     return origin && 'fileName' in origin ? `${projectPath(origin.fileName)}:${origin.lineNumber}:${origin.columnNumber}` : frame;
   });

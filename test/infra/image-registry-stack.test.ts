@@ -198,7 +198,7 @@ describe('ImageRegistryStack template', () => {
 
     it('bundles the EC2 SDK only into the functions that describe AMIs', () => {
       for (const name of allFunctions) {
-        const bundle = readFileSync(join(bundleOf(app, template, name), 'index.mjs'), 'utf8');
+        const bundle = readFileSync(join(bundleOf(app, template, name), 'index.js'), 'utf8');
         expect(bundle.includes('DescribeImages'), name).toBe(catalogCallers.includes(name));
       }
     });

@@ -10,7 +10,7 @@ import { bundleFunction, type FunctionBundle } from '../support/function-bundles
 
 /**
  * A deployed function is a minified bundle: without help, a logged stack reads `at Pt
- * (file:///var/task/index.mjs:108:26227)` and an error's name `kr`. The bundle ships its source
+ * (/var/task/index.js:108:26227)` and an error's name `kr`. The bundle ships its source
  * map beside it, which the logger reads on the first stack it logs.
  */
 describe('a stack logged by a deployed function', () => {
@@ -78,6 +78,6 @@ describe('a stack logged by a deployed function', () => {
     expect(stack).toMatch(/^DependencyUnavailableError: The database is unavailable/);
     expect(stack).toMatch(/\(lib\/store\/dynamodb-errors\.ts:\d+:\d+\)/);
     expect(stack).toMatch(/lib\/registry\/image-registry\.ts:\d+:\d+/);
-    expect(stack).not.toContain('index.mjs');
+    expect(stack).not.toContain(bundle.file);
   });
 });

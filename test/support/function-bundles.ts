@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const functionEntry = (name: string) => fileURLToPath(new URL(`../../functions/$
 
 export interface FunctionBundle {
   readonly name: string;
-  /** The bundle, as NodejsFunction would upload it (index.mjs). */
+  /** The bundle, as NodejsFunction would upload it (index.js). */
   readonly file: string;
   readonly bytes: number;
   readonly gzipBytes: number;
@@ -40,9 +40,9 @@ const sourceOf = (path: string) => {
   return AWS_SDK.has(name) ? 'aws-sdk' : name;
 };
 
-/** Bundles one entry with the stack's own esbuild options (infra/function-bundling.ts) into `outDir/<name>/index.mjs`. */
+/** Bundles one entry with the stack's own esbuild options (infra/function-bundling.ts) into `outDir/<name>/index.js`. */
 export const bundleEntry = async (name: string, entry: string, outDir: string, describesAmis = false): Promise<FunctionBundle> => {
-  const file = join(outDir, name, 'index.mjs');
+  const file = join(outDir, name, 'index.js');
   const { metafile } = await build({ ...esbuildOptions(entry, file, { describesAmis }), metafile: true, logLevel: 'error' });
   const bytesBySource: Record<string, number> = {};
   const externalImports = new Set<string>();
@@ -55,6 +55,9 @@ export const bundleEntry = async (name: string, entry: string, outDir: string, d
       if (external && !isBuiltin(path)) externalImports.add(`${kind} ${path}`);
     }
   }
+  // Lambda's task root holds no package.json, so index.js is CommonJS there; inside this project
+  // ("type": "module") it would be read as an ES module, so the bundle's folder says what the task root implies.
+  writeFileSync(join(outDir, name, 'package.json'), '{ "type": "commonjs" }\n');
   const content = readFileSync(file);
   return { name, file, bytes: content.length, gzipBytes: gzipSync(content).length, bytesBySource, externalImports: [...externalImports] };
 };
