@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { bundleEntry } from '../support/function-bundles.ts';
 import { median } from './statistics.ts';
 
@@ -26,9 +26,11 @@ interface Run {
 const runOnce = (file: string): Run => {
   const script = [
     "import { writeSync } from 'node:fs';",
+    "import { createRequire } from 'node:module';",
     'const cpu = process.cpuUsage();',
     'let start = performance.now();',
-    `const { handler } = await import(${JSON.stringify(pathToFileURL(file).href)});`,
+    // As Lambda's runtime loads a CommonJS handler (test/bench/cold-start.ts).
+    `const { handler } = createRequire(import.meta.url)(${JSON.stringify(file)});`,
     'const loadMs = performance.now() - start;',
     'const { user, system } = process.cpuUsage(cpu);',
     "const event = { requestContext: { requestId: 'api-1', authorizer: { jwt: { claims: { sub: 'bench' } } } } };",
