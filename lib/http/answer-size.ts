@@ -41,10 +41,10 @@ export const withQuotedCount = <T extends unknown[]>(array: T, count: number): T
 
 /**
  * At least the strings and object keys JSON.stringify writes for `value`, each of which is two
- * quotes in its text. A for-in walk, with `toJSON` looked up only where JSON.stringify could find
- * one (a class instance such as a Date, or an own `toJSON`): plain objects and arrays, all a
- * rendered answer holds, are walked without a prototype lookup per object, which took three
- * times as long. A key inherited from a polluted prototype counts too: too many is safe.
+ * quotes in its text. `toJSON` is looked for only where it can be: on an object that is not plain
+ * (a Date, a class instance) or as an own key; looking it up on every plain object, through its
+ * prototype chain, and listing keys with Object.keys made the walk three times as long. A key
+ * inherited from a polluted prototype counts too: too many is safe.
  */
 export const quotedCount = (value: unknown): number => {
   if (typeof value === 'string') return 1;
