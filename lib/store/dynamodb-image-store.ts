@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImageStore } from '../registry/image-store.ts';
 import { recordBatches } from './batch-reader.ts';
@@ -9,7 +8,7 @@ import { keyNames, keys } from './keys.ts';
 import { refreshRecordFacts, scanRecordFacts } from './record-sweep.ts';
 import { candidateIds, dynamoDbTagPages } from './tag-index-reader.ts';
 import { writeTagChange } from './tag-writes.ts';
-import { firstVersion, guardedWrite } from './write-guard.ts';
+import { appliedIfConditionHeld, firstVersion, guardedWrite } from './write-guard.ts';
 
 export interface DynamoDbImageStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -133,29 +132,23 @@ export const createDynamoDbImageStore = ({ client, tableName, pageSize }: Dynamo
       return tenants;
     },
 
-    async updateImageState(tenant, imageId, { status, progress, changedAt }, now) {
-      try {
-        await callDynamoDb(() =>
-          client.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keys.image(tenant, imageId),
-              UpdateExpression:
-                'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
-              // Never create a record, never let a late report undo a newer one, and write a repeated report only once.
-              ConditionExpression:
-                `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt < :changedAt` +
-                ' OR (#stateChangedAt = :changedAt AND #facts.#status <> :status))',
-              ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),
-              ExpressionAttributeValues: { ':status': status, ':progress': progress, ':changedAt': changedAt, ':now': now, ':one': 1 },
-            }),
-          ),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+    updateImageState(tenant, imageId, { status, progress, changedAt }, now) {
+      return appliedIfConditionHeld(() =>
+        client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.image(tenant, imageId),
+            UpdateExpression:
+              'SET #facts.#status = :status, #facts.#progress = :progress, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
+            // Never create a record, never let a late report undo a newer one, and write a repeated report only once.
+            ConditionExpression:
+              `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt < :changedAt` +
+              ' OR (#stateChangedAt = :changedAt AND #facts.#status <> :status))',
+            ExpressionAttributeNames: attributeNames('facts', 'status', 'progress', 'stateChangedAt', 'updatedAt', 'version'),
+            ExpressionAttributeValues: { ':status': status, ':progress': progress, ':changedAt': changedAt, ':now': now, ':one': 1 },
+          }),
+        ),
+      );
     },
 
     scanRecordFacts: () => scanRecordFacts(table),

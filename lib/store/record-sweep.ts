@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ImageFacts } from '../registry/image.ts';
 import type { RecordFacts } from '../registry/image-store.ts';
@@ -6,6 +5,7 @@ import type { TableAccess } from './dynamodb-client.ts';
 import { callDynamoDb } from './dynamodb-errors.ts';
 import { attributeNames } from './image-item.ts';
 import { keyNames, keys } from './keys.ts';
+import { appliedIfConditionHeld } from './write-guard.ts';
 
 /**
  * What the daily sweep (lib/registry/image-sweep.ts) reads and writes: every tenant's record of
@@ -40,30 +40,23 @@ export async function* scanRecordFacts({ client, tableName }: TableAccess): Asyn
  * Replaces a record's facts with the catalog's, as read at `changedAt`, unless the record is gone
  * or a state newer than that was applied (the AMI state sync got there first). Whether it was applied.
  */
-export const refreshRecordFacts = async (
+export const refreshRecordFacts = (
   { client, tableName }: TableAccess,
   tenant: string,
   imageId: string,
   facts: ImageFacts,
   changedAt: string,
   now: string,
-) => {
-  try {
-    await callDynamoDb(() =>
-      client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.image(tenant, imageId),
-          UpdateExpression: 'SET #facts = :facts, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
-          ConditionExpression: `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)`,
-          ExpressionAttributeNames: attributeNames('facts', 'stateChangedAt', 'updatedAt', 'version'),
-          ExpressionAttributeValues: { ':facts': facts, ':changedAt': changedAt, ':now': now, ':one': 1 },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-};
+): Promise<boolean> =>
+  appliedIfConditionHeld(() =>
+    client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.image(tenant, imageId),
+        UpdateExpression: 'SET #facts = :facts, #stateChangedAt = :changedAt, #updatedAt = :now, #version = #version + :one',
+        ConditionExpression: `attribute_exists(${keyNames.PK}) AND (attribute_not_exists(#stateChangedAt) OR #stateChangedAt <= :changedAt)`,
+        ExpressionAttributeNames: attributeNames('facts', 'stateChangedAt', 'updatedAt', 'version'),
+        ExpressionAttributeValues: { ':facts': facts, ':changedAt': changedAt, ':now': now, ':one': 1 },
+      }),
+    ),
+  );

@@ -26,3 +26,14 @@ export const guardedWrite = async (imageId: string, write: () => Promise<unknown
     throw error;
   }
 };
+
+/** Runs a conditional write that may rightly not apply (its condition is the rule, not a race): whether it applied. */
+export const appliedIfConditionHeld = async (write: () => Promise<unknown>): Promise<boolean> => {
+  try {
+    await callDynamoDb(write);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+};
